@@ -1,0 +1,39 @@
+# labelmarket: every set-up step a fresh machine needs lives here.
+# `make demo` and `make test` are the two commands the README promises.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ASSETS_STAMP := $(VENV)/.solara-assets
+
+.PHONY: demo test test-fast viz bench validate clean-venv
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"labelmarket needs Python >= 3.12, found {sys.version.split()[0]}: install it or pass PYTHON=python3.12"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+$(ASSETS_STAMP): $(STAMP) tools/install_solara_assets.py
+	$(PY) tools/install_solara_assets.py
+	touch $(ASSETS_STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/labelmarket run
+
+test: $(ASSETS_STAMP)
+	$(PY) -m pytest -n 2 -q
+
+viz: $(ASSETS_STAMP)
+	$(VENV)/bin/labelmarket viz
+
+validate: $(STAMP)
+	$(VENV)/bin/labelmarket validate
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean-venv:
+	rm -rf $(VENV)
