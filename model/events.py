@@ -1,0 +1,83 @@
+"""Scheduled and live events: ownership changes, assurances, departures, divestments and entries.
+
+``apply_event`` is the one door through which an event changes the market, whether the scenario scheduled it
+or a teacher fired it from the dashboard (``MarketModel.apply``). Each event is written to the event log.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agents.investor import Investor
+from agents.vendor import Vendor
+from model.state import MarketState
+from scenarios.schema import Assurance, Divestment, Entry, Event, LeadershipDeparture, OwnershipChange
+
+if TYPE_CHECKING:
+    from model.market_model import MarketModel
+
+
+def _strategic_investor_index(s: MarketState, name: str) -> int:
+    """An investor by name, or the strategic investor of the lab with that name."""
+    if name in s.investor_names:
+        return s.investor_names.index(name)
+    if name not in s.lab_names:
+        raise KeyError(name)
+    lab = s.lab_names.index(name)
+    for k in range(len(s.investor_names)):
+        if s.is_strategic[k] and s.investor_lab[k] == lab:
+            return k
+    raise KeyError(name)
+
+
+def live_event_problem(s: MarketState, event: Event) -> str:
+    """Why an event cannot be applied to the running market ('' when it can)."""
+    vendor = getattr(event, "vendor", None)
+    if isinstance(event, Entry):
+        return f"vendor: '{vendor}' already exists" if vendor in s.vendor_names else ""
+    if vendor is not None and vendor not in s.vendor_names:
+        return f"vendor: unknown vendor '{vendor}' (known: {', '.join(s.vendor_names)})"
+    investor = getattr(event, "investor", None)
+    if investor is not None and investor not in s.investor_names:
+        return f"investor: unknown investor '{investor}' (known: {', '.join(s.investor_names)})"
+    if isinstance(event, LeadershipDeparture):
+        try:
+            _strategic_investor_index(s, event.to)
+        except KeyError:
+            return f"to: '{event.to}' is neither a strategic investor nor the lab of one"
+    return ""
+
+
+def apply_event(model: MarketModel, event: Event) -> None:
+    """Carry out one event now and log it."""
+    s = model.state
+    match event:
+        case OwnershipChange():
+            k, j = s.investor_names.index(event.investor), s.vendor_names.index(event.vendor)
+            Investor.acquire_stake(model, k, j, event.stake, event.voting, event.cash_musd, event.talent_taken)
+            votes = "voting" if event.voting else "non-voting"
+            model.log_event("ownership_change", event.investor, event.vendor, event.cash_musd,
+                            f"{event.investor} bought a {event.stake:.0%} {votes} stake in {event.vendor}"
+                            + (f", taking {event.talent_taken:.0%} of its key talent" if event.talent_taken else ""))
+        case Assurance():
+            j = s.vendor_names.index(event.vendor)
+            Vendor.issue_assurance(model, j, event.strength, event.promise == "non_voting")
+            model.log_event("assurance", event.vendor, "", 0.0,
+                            f"{event.vendor} promised {event.promise.replace('_', ' ')} "
+                            f"(strength {event.strength:.2f})")
+        case LeadershipDeparture():
+            j, k = s.vendor_names.index(event.vendor), _strategic_investor_index(s, event.to)
+            Vendor.lose_talent(model, j, event.talent_share, k)
+            model.log_event("leadership_departure", event.vendor, event.to, 0.0,
+                            f"{event.talent_share:.0%} of {event.vendor}'s key talent left for {event.to}")
+        case Divestment():
+            k, j = s.investor_names.index(event.investor), s.vendor_names.index(event.vendor)
+            sold = Investor.divest(model, k, j, event.stake)
+            model.log_event("divestment", event.investor, event.vendor, 0.0,
+                            f"{event.investor} sold {sold:.0%} of {event.vendor}")
+        case Entry():
+            model.add_vendor(event.vendor, event.segment, event.capacity_musd, event.quality,
+                             event.price_index, event.cash_musd, event.owners)
+            s.entrants_this_week += 1
+        case _:
+            raise TypeError(f"not an event: {event!r}")

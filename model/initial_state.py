@@ -1,0 +1,121 @@
+"""Scenario -> initial :class:`MarketState`.
+
+Initial perceived neutrality and trust sit at the levels the initial ownership implies, so nothing moves
+until something changes. The alternative-specific constants ("fit") are inverted from the initial contracts
+(Berry 1994), so each lab's initial split is the softmax choice it would make: the pre-shock market is at
+rest, and every later move has a cause.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents import perception
+from model.state import MarketState, rivalry_matrix
+from scenarios.schema import Scenario
+
+WEEKS_PER_YEAR = 52.0
+THRESHOLD_SPREAD = 0.5  # lab thresholds are drawn uniformly within +-50 % of the behaviour parameter
+
+
+def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
+    """Arrays for every lab, vendor and investor of the scenario, at their initial values."""
+    b = scenario.behaviour
+    labs, vendors, investors = scenario.labs, scenario.vendors, scenario.investors
+    lab_names, vendor_names, investor_names = list(labs), list(vendors), list(investors)
+    L, V, K = len(labs), len(vendors), len(investors)
+
+    spend = np.array([[lab.contracts.get(v, 0.0) for v in vendor_names] for lab in labs.values()], dtype=float)
+    stake = np.zeros((V, K))
+    voting = np.zeros((V, K), dtype=bool)
+    for j, vendor in enumerate(vendors.values()):
+        for inv, owner in vendor.owners.items():
+            stake[j, investor_names.index(inv)] = owner.stake
+            voting[j, investor_names.index(inv)] = owner.voting
+    segments: list[str] = []
+    for v in vendors.values():
+        if v.segment not in segments:
+            segments.append(v.segment)
+    for ev in scenario.events.values():
+        seg = getattr(ev, "segment", None)
+        if seg is not None and seg not in segments:
+            segments.append(seg)
+
+    lab_of = {name: i for i, name in enumerate(lab_names)}
+    state = MarketState(
+        lab_names=lab_names, vendor_names=vendor_names, investor_names=investor_names,
+        budget_musd=np.array([lab.budget_musd for lab in labs.values()]),
+        growth_per_week=np.array([(1.0 + lab.growth_per_year) ** (1.0 / WEEKS_PER_YEAR) - 1.0
+                                  for lab in labs.values()]),
+        data_sensitivity=np.array([lab.data_sensitivity for lab in labs.values()]),
+        review_interval_weeks=np.array([lab.review_interval_weeks for lab in labs.values()], dtype=np.int64),
+        review_phase_weeks=np.array([int(rng.integers(lab.review_interval_weeks)) for lab in labs.values()],
+                                    dtype=np.int64),
+        switching_cost=np.array([lab.switching_cost for lab in labs.values()]),
+        alarm_trust=np.array([lab.alarm_trust for lab in labs.values()]),
+        contagion_threshold=b.contagion_threshold * rng.uniform(1 - THRESHOLD_SPREAD, 1 + THRESHOLD_SPREAD, L),
+        unplaced_musd=np.array([lab.budget_musd for lab in labs.values()]) - spend.sum(axis=1),
+        review_now=np.zeros(L, dtype=bool),
+        spend_musd=spend, trust=np.zeros((L, V)), perceived_neutrality=np.ones((L, V)),
+        considered=spend > 0, fit=np.zeros((L, V)), target_share=np.zeros((L, V)),
+        withdrawn_musd=np.zeros((L, V)), exposure=np.zeros((L, V)), contagion=np.zeros((L, V)),
+        rivalry=rivalry_matrix(scenario),
+        capacity_musd=np.array([v.capacity_musd for v in vendors.values()]),
+        quality=np.array([v.quality for v in vendors.values()]),
+        talent=np.array([v.quality for v in vendors.values()]),
+        talent_base=np.array([v.quality for v in vendors.values()]),
+        price_index=np.array([v.price_index for v in vendors.values()]),
+        cash_musd=np.array([v.cash_musd for v in vendors.values()]),
+        active=np.ones(V, dtype=bool),
+        assurance=np.array([v.neutrality_commitment for v in vendors.values()]),
+        loss_weeks=np.zeros(V, dtype=np.int64), growth_ema=np.zeros(V),
+        demand_ema_musd=spend.sum(axis=0), refused_musd=np.zeros(V), inquiries=np.zeros(V, dtype=np.int64),
+        inquiries_short_ema=np.zeros(V), inquiries_long_ema=np.zeros(V),
+        segment=np.array([segments.index(v.segment) for v in vendors.values()], dtype=np.int64),
+        stake=stake, voting=voting, departed_talent=np.zeros((V, K)),
+        is_strategic=np.array([inv.kind == "strategic" for inv in investors.values()], dtype=bool),
+        investor_lab=np.array([lab_of[inv.lab] if inv.lab else -1 for inv in investors.values()], dtype=np.int64),
+        capital_musd=np.array([inv.capital_musd for inv in investors.values()]),
+        capital_left_musd=np.array([inv.capital_musd for inv in investors.values()]),
+        segments=segments,
+    )
+    settle_perceptions(state, scenario)
+    state.fit = invert_fit(state, scenario)
+    placed = spend.sum(axis=1, keepdims=True)
+    state.target_share = np.divide(spend, placed, out=np.zeros_like(spend), where=placed > 0)
+    state.review_now = placed[:, 0] <= 0
+    return state
+
+
+def settle_perceptions(state: MarketState, scenario: Scenario) -> None:
+    """Start perceived neutrality at 1 - exposure and trust at quality x neutrality (a resting state)."""
+    b = scenario.behaviour
+    state.exposure = perception.conflict_exposure(
+        state.data_sensitivity, state.rivalry, state.stake, state.voting, state.departed_talent,
+        state.assurance, stake_weight=b.stake_weight, voting_weight=b.voting_weight,
+        talent_weight=b.talent_weight, assurance_efficacy=b.assurance_efficacy)
+    state.perceived_neutrality = 1.0 - state.exposure
+    state.trust = state.quality[None, :] * state.perceived_neutrality
+
+
+def invert_fit(state: MarketState, scenario: Scenario) -> np.ndarray:
+    """(L, V) alternative-specific constants that make each lab's initial split its softmax choice.
+
+    For current vendors: fit = ln(share) / beta - observed value, centred to mean 0 over the lab's vendors;
+    for the others fit = 0, so a newcomer competes on quality, trust, price and (missing) loyalty alone.
+    """
+    b = scenario.behaviour
+    spend = state.spend_musd
+    current = spend > 0
+    if b.choice_intensity <= 0:
+        return np.zeros_like(spend)
+    placed = spend.sum(axis=1, keepdims=True)
+    share = np.divide(spend, placed, out=np.ones_like(spend), where=placed > 0)
+    observed = (b.quality_weight * state.quality[None, :] + b.trust_weight * state.trust
+                - b.price_weight * np.log(state.price_index)[None, :]
+                + b.switching_cost_scale * state.switching_cost[:, None]
+                + b.captive_bonus * state.lab_owned_stake())
+    raw = np.where(current, np.log(np.where(current, share, 1.0)) / b.choice_intensity - observed, 0.0)
+    n_current = np.maximum(current.sum(axis=1, keepdims=True), 1)
+    centre = raw.sum(axis=1, keepdims=True) / n_current
+    return np.where(current, raw - centre, 0.0)

@@ -1,0 +1,161 @@
+"""The market's shared state: numpy arrays that every rule reads and writes in vectorised passes.
+
+Rows are labs (``L``), columns vendors (``V``), and ``K`` indexes investors. The Mesa agents are the readable
+face of one row or column; the arrays live here so that a rule updates all labs at once (mesa-frames style),
+which is what lets a 10,000 x 1,000 market run. Vendors can enter mid-run, so vendor-indexed arrays grow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from scenarios.schema import Owner, Scenario
+
+LAB_VENDOR_FIELDS = ("spend_musd", "trust", "perceived_neutrality", "considered", "fit", "target_share",
+                     "withdrawn_musd", "exposure", "contagion")
+VENDOR_FIELDS = ("capacity_musd", "quality", "talent", "talent_base", "price_index", "cash_musd", "active",
+                 "assurance", "loss_weeks", "growth_ema", "demand_ema_musd", "refused_musd", "inquiries",
+                 "inquiries_short_ema", "inquiries_long_ema", "segment")
+VENDOR_INVESTOR_FIELDS = ("stake", "voting", "departed_talent")
+
+
+@dataclass
+class MarketState:
+    """Every state variable of the market, as arrays. Units are in the names; shares are 0..1."""
+
+    lab_names: list[str]
+    vendor_names: list[str]
+    investor_names: list[str]
+    # labs (L)
+    budget_musd: np.ndarray
+    growth_per_week: np.ndarray
+    data_sensitivity: np.ndarray
+    review_interval_weeks: np.ndarray
+    review_phase_weeks: np.ndarray
+    switching_cost: np.ndarray
+    alarm_trust: np.ndarray
+    contagion_threshold: np.ndarray
+    unplaced_musd: np.ndarray
+    review_now: np.ndarray
+    # labs x vendors (L, V)
+    spend_musd: np.ndarray
+    trust: np.ndarray
+    perceived_neutrality: np.ndarray
+    considered: np.ndarray
+    fit: np.ndarray
+    target_share: np.ndarray
+    withdrawn_musd: np.ndarray
+    exposure: np.ndarray
+    contagion: np.ndarray
+    # labs x investors (L, K)
+    rivalry: np.ndarray
+    # vendors (V)
+    capacity_musd: np.ndarray
+    quality: np.ndarray
+    talent: np.ndarray
+    talent_base: np.ndarray
+    price_index: np.ndarray
+    cash_musd: np.ndarray
+    active: np.ndarray
+    assurance: np.ndarray
+    loss_weeks: np.ndarray
+    growth_ema: np.ndarray
+    demand_ema_musd: np.ndarray
+    refused_musd: np.ndarray
+    inquiries: np.ndarray
+    inquiries_short_ema: np.ndarray
+    inquiries_long_ema: np.ndarray
+    segment: np.ndarray
+    # vendors x investors (V, K)
+    stake: np.ndarray
+    voting: np.ndarray
+    departed_talent: np.ndarray
+    # investors (K)
+    is_strategic: np.ndarray
+    investor_lab: np.ndarray
+    capital_musd: np.ndarray
+    capital_left_musd: np.ndarray
+    # weekly flows, reset each week
+    switched_musd: float = 0.0
+    blocked_musd: float = 0.0
+    vc_committed_musd: float = 0.0
+    entrants_this_week: int = 0
+    entrant_count: int = 0
+    segments: list[str] = field(default_factory=list)
+
+    @property
+    def n_labs(self) -> int:
+        return len(self.lab_names)
+
+    @property
+    def n_vendors(self) -> int:
+        return len(self.vendor_names)
+
+    def revenue_musd(self) -> np.ndarray:
+        """Each vendor's revenue: the sum of its clients' allocations (annualised run-rate)."""
+        return self.spend_musd.sum(axis=0)
+
+    def lab_owned_stake(self) -> np.ndarray:
+        """(L, V): the stake each lab holds in each vendor through its strategic investors."""
+        owned = np.zeros((self.n_labs, self.n_vendors))
+        for k in np.flatnonzero(self.is_strategic):
+            owned[self.investor_lab[k]] += self.stake[:, k]
+        return owned
+
+    def segment_index(self, segment: str) -> int:
+        if segment not in self.segments:
+            self.segments.append(segment)
+        return self.segments.index(segment)
+
+    def add_vendor(self, name: str, segment: str, capacity_musd: float, quality: float, price_index: float,
+                   cash_musd: float, owners: dict[str, Owner]) -> int:
+        """Append a vendor column (an entrant) to every vendor-indexed array; returns its index."""
+        for name_ in LAB_VENDOR_FIELDS:
+            arr = getattr(self, name_)
+            setattr(self, name_, np.concatenate([arr, np.zeros((arr.shape[0], 1), dtype=arr.dtype)], axis=1))
+        for name_ in VENDOR_INVESTOR_FIELDS:
+            arr = getattr(self, name_)
+            setattr(self, name_, np.concatenate([arr, np.zeros((1, arr.shape[1]), dtype=arr.dtype)], axis=0))
+        values = dict(capacity_musd=capacity_musd, quality=quality, talent=quality, talent_base=quality,
+                      price_index=price_index, cash_musd=cash_musd, active=True, assurance=0.0, loss_weeks=0,
+                      growth_ema=0.0, demand_ema_musd=0.0, refused_musd=0.0, inquiries=0,
+                      inquiries_short_ema=0.0, inquiries_long_ema=0.0, segment=self.segment_index(segment))
+        for name_ in VENDOR_FIELDS:
+            arr = getattr(self, name_)
+            setattr(self, name_, np.append(arr, np.array([values[name_]], dtype=arr.dtype)))
+        self.vendor_names.append(name)
+        j = self.n_vendors - 1
+        for investor, owner in owners.items():
+            k = self.investor_names.index(investor)
+            self.stake[j, k] = owner.stake
+            self.voting[j, k] = owner.voting
+        # A newcomer starts with the neutrality its ownership implies and trust at its quality times that.
+        self.perceived_neutrality[:, j] = 1.0
+        self.trust[:, j] = quality
+        return j
+
+    def check_shapes(self) -> None:
+        """Assert that every array agrees with the entity counts (used by tests and after entry)."""
+        L, V, K = self.n_labs, self.n_vendors, len(self.investor_names)
+        for name_ in LAB_VENDOR_FIELDS:
+            assert getattr(self, name_).shape == (L, V), name_
+        for name_ in VENDOR_FIELDS:
+            assert getattr(self, name_).shape == (V,), name_
+        for name_ in VENDOR_INVESTOR_FIELDS:
+            assert getattr(self, name_).shape == (V, K), name_
+        assert self.rivalry.shape == (L, K)
+
+
+def rivalry_matrix(scenario: Scenario) -> np.ndarray:
+    """(L, K) rivalry of each lab with each investor: named directly, or through the investor's lab."""
+    labs, investors = list(scenario.labs), list(scenario.investors)
+    out = np.zeros((len(labs), len(investors)))
+    for i, lab in enumerate(scenario.labs.values()):
+        for k, (inv_name, inv) in enumerate(scenario.investors.items()):
+            direct = lab.rivals.get(inv_name, 0.0)
+            via_lab = lab.rivals.get(inv.lab, 0.0) if inv.lab else 0.0
+            own = inv.lab == labs[i]
+            out[i, k] = 0.0 if own else max(direct, via_lab)
+    return out

@@ -1,0 +1,157 @@
+"""Behaviour parameters: the single source of truth for every tunable rule constant.
+
+Each field carries its default, its range (``ge``/``le``), its unit and its meaning. The CLI (``--set
+behaviour.NAME=...``), the dashboard sliders, the sweeps and ``docs/ODD.md`` all read them from here, through
+:func:`parameter_specs`. The mechanism each parameter belongs to is named in its description; the literature is
+cited in the docstring of the rule that uses it (``agents/``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def _param(default: float, low: float, high: float, unit: str, meaning: str) -> Any:
+    return Field(default, ge=low, le=high, description=meaning, json_schema_extra={"unit": unit})
+
+
+class Behaviour(BaseModel):
+    """Rule constants shared by all agents of a scenario. Defaults are the calibrated values."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # --- 1. Labs perceive: conflict exposure (Salop & O'Brien 2000; Allain, Chambolle & Rey 2016)
+    stake_weight: float = _param(
+        2.2, 0.0, 10.0, "exposure per unit stake",
+        "How much conflict exposure a rival owner's stake creates, per unit of stake and rivalry.")
+    voting_weight: float = _param(
+        1.6, 1.0, 5.0, "multiplier",
+        "How much more a voting stake weighs than a non-voting one (control versus financial interest).")
+    talent_weight: float = _param(
+        1.5, 0.0, 10.0, "exposure per unit talent share",
+        "Conflict exposure created per unit share of a vendor's key talent that left for a rival.")
+    assurance_efficacy: float = _param(
+        0.35, 0.0, 0.95, "share of exposure",
+        "Largest share of exposure that a full-strength assurance removes; below 1, so never to zero.")
+    # --- Perceived neutrality: anchored opinion dynamics (Friedkin & Johnsen 1990) with a
+    #     threshold cascade over peers' exits (Granovetter 1978; Watts 2002; Bikhchandani et al. 1992)
+    neutrality_rate_per_week: float = _param(
+        0.35, 0.01, 1.0, "1/week",
+        "Weekly rate at which perceived neutrality moves toward its anchor.")
+    contagion_weight: float = _param(
+        0.6, 0.0, 2.0, "neutrality per unit exit share",
+        "How strongly peers' exits from a vendor lower a lab's perceived neutrality of it.")
+    contagion_threshold: float = _param(
+        0.12, 0.0, 0.95, "share of peers' spend",
+        "Mean share of peers' spend withdrawn from a vendor before a lab takes notice (Granovetter threshold).")
+    contagion_memory_weeks: float = _param(
+        8.0, 1.0, 52.0, "weeks",
+        "How long peers' withdrawals stay in a lab's memory (leaky sum time constant).")
+    # --- Trust: asymmetric updating, falls fast and recovers slowly (Slovic 1993)
+    trust_fall_rate_per_week: float = _param(
+        0.45, 0.01, 1.0, "1/week",
+        "Weekly rate at which trust falls toward quality x neutrality when that is below it.")
+    trust_recovery_rate_per_week: float = _param(
+        0.03, 0.0, 1.0, "1/week",
+        "Weekly rate at which trust recovers toward quality x neutrality when that is above it.")
+    # --- 2. Labs decide: softmax vendor choice with loyalty (Weisbuch, Kirman & Herreiner 2000;
+    #        Kirman & Vriend 2001) and switching costs (Klemperer 1995)
+    choice_intensity: float = _param(
+        6.0, 0.0, 50.0, "1/value unit",
+        "Softmax intensity of choice (beta): how sharply labs favour the best-valued vendor.")
+    quality_weight: float = _param(
+        1.0, 0.0, 10.0, "value per unit quality", "Weight of vendor quality in a lab's value of a vendor.")
+    trust_weight: float = _param(
+        2.5, 0.0, 10.0, "value per unit trust", "Weight of trust in a lab's value of a vendor.")
+    price_weight: float = _param(
+        0.8, 0.0, 10.0, "value per log price index", "Weight of (log) price in a lab's value of a vendor.")
+    switching_cost_scale: float = _param(
+        1.0, 0.0, 5.0, "multiplier",
+        "Scales every lab's switching cost (its loyalty bonus for current vendors).")
+    max_move_share: float = _param(
+        0.3, 0.01, 1.0, "share of budget per review",
+        "Largest share of its budget a lab moves between vendors at one review.")
+    min_move_share: float = _param(
+        0.03, 0.0, 0.5, "share of budget",
+        "Smallest rebalancing worth a contract change; smaller gaps are left alone (menu cost).")
+    aspiration_trust: float = _param(
+        0.6, 0.0, 1.0, "trust",
+        "Trust a lab aspires to; the spend-weighted shortfall below it is the lab's dissatisfaction.")
+    routine_inquiries: float = _param(
+        0.4, 0.0, 10.0, "inquiries per review",
+        "Expected inquiries a satisfied lab sends at a review (routine market scanning).")
+    search_breadth: float = _param(
+        10.0, 0.0, 50.0, "inquiries per unit dissatisfaction",
+        "Extra inquiries per review per unit of dissatisfaction (search rises with dissatisfaction).")
+    captive_bonus: float = _param(
+        0.3, 0.0, 10.0, "value per unit stake",
+        "Value a strategic owner's lab adds to a vendor it owns, per unit stake (captive demand).")
+    # --- 3. Vendors: capacity, talent and cash
+    target_utilisation: float = _param(
+        0.85, 0.3, 1.0, "revenue / capacity", "Utilisation vendors hire toward.")
+    hiring_rate_per_week: float = _param(
+        0.008, 0.0, 0.2, "share of capacity per week", "Fastest capacity growth by hiring, per week.")
+    hiring_ramp_musd_per_week: float = _param(
+        1.5, 0.0, 50.0, "$M/yr of capacity per week",
+        "Capacity any vendor can add per week on top of the proportional rate (recruiting pipelines).")
+    hiring_cost_musd_per_musd: float = _param(
+        0.15, 0.0, 2.0, "$M cash per $M/yr capacity",
+        "Cash cost of adding $1M/yr of capacity (recruiting, onboarding).")
+    operating_cost_ratio: float = _param(
+        0.8, 0.1, 1.5, "$ cost per $ capacity per year", "Annual running cost of capacity.")
+    layoff_after_weeks: float = _param(
+        8.0, 1.0, 52.0, "weeks", "Consecutive loss-making weeks after which a vendor lays off.")
+    layoff_rate_per_week: float = _param(
+        0.03, 0.0, 0.5, "share of capacity per week", "Capacity cut per week while laying off.")
+    talent_recovery_rate_per_week: float = _param(
+        0.01, 0.0, 0.5, "1/week", "Weekly rate at which talent recovers after a loss.")
+    growth_dilution: float = _param(
+        1.5, 0.0, 20.0, "quality per unit weekly growth",
+        "Quality lost per unit of (smoothed) weekly capacity growth: very fast growth dilutes talent.")
+    # --- 4. Venture investors: herding in hot sectors (Nanda & Rhodes-Kropf 2013)
+    vc_appetite: float = _param(
+        1.0, 0.0, 5.0, "multiplier", "Scales every venture fund's deal rate.")
+    vc_base_deal_rate_per_week: float = _param(
+        0.02, 0.0, 0.5, "deals per fund per week", "A fund's deal rate in a quiet market.")
+    vc_herding: float = _param(
+        6.0, 0.0, 50.0, "multiplier per unit heat", "How much sector heat raises a fund's deal rate.")
+    vc_ticket_share: float = _param(
+        0.08, 0.01, 1.0, "share of fund capital", "Typical ticket as a share of a fund's initial capital.")
+    vc_entry_share: float = _param(
+        0.35, 0.0, 1.0, "probability", "Share of hot-market deals that found a new neutral entrant.")
+    vc_valuation_multiple: float = _param(
+        12.0, 1.0, 100.0, "valuation / revenue run-rate", "Pre-money valuation as a multiple of revenue.")
+    entrant_capacity_musd: float = _param(
+        20.0, 1.0, 1000.0, "$M/yr", "Mean starting capacity of a VC-founded entrant.")
+    entrant_quality_mean: float = _param(
+        0.7, 0.05, 0.95, "quality", "Mean quality of a VC-founded entrant.")
+    inquiry_visibility_floor_musd: float = _param(
+        40.0, 0.0, 1000.0, "$M/yr",
+        "Capacity-equivalent visibility every vendor has in labs' searches, so small vendors get found.")
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One behaviour parameter as every front end shows it."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    unit: str
+    meaning: str
+
+
+def parameter_specs() -> list[ParameterSpec]:
+    """The behaviour parameters with default, range, unit and meaning, in declaration order."""
+    specs = []
+    for name, field in Behaviour.model_fields.items():
+        low = next(m.ge for m in field.metadata if hasattr(m, "ge"))
+        high = next(m.le for m in field.metadata if hasattr(m, "le"))
+        extra = field.json_schema_extra or {}
+        specs.append(ParameterSpec(name, float(field.default), float(low), float(high),
+                                   str(extra["unit"]), field.description or ""))
+    return specs
