@@ -77,8 +77,9 @@ class Lab(mesa.Agent):
 
         Inquiries rise with dissatisfaction (trust below aspiration) and only inquired vendors are considered.
         The target split is a softmax over value = quality + trust - log price + fit + loyalty for current
-        vendors (the switching cost) + a captive bonus for vendors the lab's own investor owns
-        (Weisbuch, Kirman & Herreiner 2000; Kirman & Vriend 2001; Klemperer 1995). A lab moves toward it by
+        vendors (the switching cost) + a captive bonus for vendors the lab's own investor owns, less an
+        aversion to depending on one vendor per unit of the split placed there (second sourcing: Farrell &
+        Gallini 1988) (Weisbuch, Kirman & Herreiner 2000; Kirman & Vriend 2001; Klemperer 1995). A lab moves toward it by
         at most ``max_move_share`` of its budget; receiving vendors' spare capacity rations the move, and
         what finds no room stays where it was and counts as unmet demand.
         """
@@ -92,13 +93,14 @@ class Lab(mesa.Agent):
 
         spend = s.spend_musd[rows]
         current = spend > 0
+        placed = spend.sum(axis=1, keepdims=True)
         value = (b.quality_weight * s.quality[None, :] + b.trust_weight * s.trust[rows]
                  - b.price_weight * np.log(s.price_index)[None, :] + s.fit[rows]
                  + b.switching_cost_scale * s.switching_cost[rows, None] * current
                  + b.captive_bonus * s.lab_owned_stake()[rows])
         allowed = (s.considered[rows] | current) & s.active[None, :]
-        target = choice.softmax_split(value, allowed, b.choice_intensity)
-        desired = target * spend.sum(axis=1, keepdims=True) - spend
+        target = choice.diversified_split(value, allowed, b.choice_intensity, b.dependence_aversion)
+        desired = target * placed - spend
         increase, decrease = choice.limit_move(desired, b.max_move_share * s.budget_musd[rows],
                                                b.min_move_share * s.budget_musd[rows])
         spare = s.capacity_musd - s.revenue_musd()

@@ -114,7 +114,7 @@ def invert_fit(state: MarketState, scenario: Scenario) -> np.ndarray:
     observed = (b.quality_weight * state.quality[None, :] + b.trust_weight * state.trust
                 - b.price_weight * np.log(state.price_index)[None, :]
                 + b.switching_cost_scale * state.switching_cost[:, None]
-                + b.captive_bonus * state.lab_owned_stake())
+                + b.captive_bonus * state.lab_owned_stake() - b.dependence_aversion * share * current)
     raw = np.where(current, np.log(np.where(current, share, 1.0)) / b.choice_intensity - observed, 0.0)
     n_current = np.maximum(current.sum(axis=1, keepdims=True), 1)
     centre = raw.sum(axis=1, keepdims=True) / n_current

@@ -71,6 +71,9 @@ class Behaviour(BaseModel):
     switching_cost_scale: float = _param(
         1.0, 0.0, 5.0, "multiplier",
         "Scales every lab's switching cost (its loyalty bonus for current vendors).")
+    dependence_aversion: float = _param(
+        1.5, 0.0, 10.0, "value per unit share",
+        "Value a lab subtracts from a vendor per unit of its split placed there (second sourcing).")
     max_move_share: float = _param(
         0.3, 0.01, 1.0, "share of budget per review",
         "Largest share of its budget a lab moves between vendors at one review.")
