@@ -1,0 +1,8 @@
+"""``python -m experiments.analysis RUN_DIR``."""
+
+import sys
+
+from experiments.analysis.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

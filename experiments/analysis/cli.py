@@ -1,0 +1,47 @@
+"""``labelmarket analyze RUN_DIR``: indices, tables, figures and summary.md into ``RUN_DIR/analysis/``.
+
+Exit status: 0 done; 2 bad input (not a sweep folder, an unfinished sweep, an unknown output).
+Also runnable as ``python -m experiments.analysis RUN_DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def add_analyze_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the ``analyze`` subcommand; its handler is ``args.handler(args) -> int``."""
+    parser = subparsers.add_parser(
+        "analyze",
+        help="sensitivity indices, tables and figures for a finished sweep",
+        description="Analyse a sweep folder: Sobol S1/ST/S2 or Morris μ*/σ (or RBD-FAST for lhs) with confidence "
+        "intervals, per-level means for grids, HHI fan charts; written to RUN_DIR/analysis/.",
+    )
+    parser.add_argument("run_dir", metavar="RUN_DIR", help="the folder `labelmarket sweep` wrote")
+    parser.add_argument("--output", dest="outputs", action="append", metavar="NAME",
+                        help="analyse only this output (repeatable; default: every numeric output)")
+    parser.set_defaults(handler=analyze_command)
+    return parser
+
+
+def analyze_command(args: argparse.Namespace) -> int:
+    from experiments.analysis.report import analyze
+    from experiments.sweep.spec import SweepError
+
+    try:
+        report = analyze(args.run_dir, args.outputs)
+    except SweepError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{report.folder}: {len(report.tables)} table files, {len(report.figures)} figures; "
+          f"read {report.folder / 'summary.md'}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m experiments.analysis")
+    add_analyze_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["analyze", *(sys.argv[1:] if argv is None else argv)])
+    return args.handler(args)

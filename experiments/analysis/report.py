@@ -1,0 +1,300 @@
+"""``analyze(run_dir)``: sensitivity indices, tables, figures and a short summary, in ``RUN_DIR/analysis/``.
+
+The folder is rebuilt from scratch each time (written under a temporary name, then swapped in), so it never
+mixes files from two analyses.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.analysis import figures, indices
+from experiments.analysis.indices import Indices
+from experiments.analysis.tables import markdown_table, write_table
+from experiments.sweep.results import SweepResults, load_results
+from experiments.sweep.spec import SweepError
+
+ANALYSIS_DIR = "analysis"
+MAX_FAN_PANELS = 5
+WIDE_CI = 0.1
+
+
+@dataclass
+class AnalysisReport:
+    """What ``analyze`` wrote, with the indices per output (for notebooks)."""
+
+    folder: Path
+    method: str
+    outputs: list[str]
+    indices: dict[str, Indices] = field(default_factory=dict)
+    tables: list[Path] = field(default_factory=list)
+    figures: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int | None = None) -> AnalysisReport:
+    """Analyse a finished sweep folder; return what was written to ``RUN_DIR/analysis/``."""
+    results = load_results(run_dir)
+    if not results.complete:
+        raise SweepError(str(run_dir), "", "the sweep has not finished",
+                         "re-run the sweep command to finish it, then analyse")
+    final = results.run_dir / ANALYSIS_DIR
+    work = results.run_dir / f".tmp-{ANALYSIS_DIR}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    report = _analyze_into(results, work, outputs, seed)
+    shutil.rmtree(final, ignore_errors=True)
+    work.rename(final)
+    report.folder = final
+    report.tables = [final / p.relative_to(work) for p in report.tables]
+    report.figures = [final / p.relative_to(work) for p in report.figures]
+    return report
+
+
+def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None, seed: int | None) -> AnalysisReport:
+    sweep = results.manifest["resolved"]["sweep"]
+    seed = sweep["seed"] if seed is None else seed
+    chosen, notes = _choose_outputs(results, outputs or sweep["outputs"].get("analyze"))
+    runs, censor_notes = _censor(results)
+    notes += censor_notes
+    report = AnalysisReport(folder, results.method, chosen, notes=notes)
+
+    report.tables += write_table(_output_summary(runs, chosen), folder, "outputs_summary",
+                                 "Outputs across all runs", "Statistics over every (point, replicate) run.")
+    method = results.method
+    if method == "grid":
+        _grid(results, runs, chosen, folder, report)
+    else:
+        _indices(results, runs, chosen, folder, report, seed)
+    _fans(results, folder, report)
+    (folder / "summary.md").write_text(_summary(results, report), encoding="utf-8")
+    return report
+
+
+# -- choosing and preparing outputs --------------------------------------------------------------------------
+def _choose_outputs(results: SweepResults, requested: list[str] | None) -> tuple[list[str], list[str]]:
+    available = results.outputs
+    if requested:
+        unknown = [o for o in requested if o not in available]
+        if unknown:
+            raise SweepError(str(results.run_dir), "outputs.analyze", f"no output called {', '.join(unknown)}",
+                             f"available: {', '.join(available)}")
+        return list(requested), []
+    chosen, notes = [], []
+    for output in available:
+        values = results.runs[output].dropna()
+        if values.nunique() <= 1:
+            notes.append(f"`{output}` is constant (or empty) across runs: no indices")
+        else:
+            chosen.append(output)
+    return chosen, notes
+
+
+def _censor(results: SweepResults) -> tuple[pd.DataFrame, list[str]]:
+    """Runs where HHI never fell below the threshold get the first week after the run, so they still count."""
+    runs = results.runs.copy()
+    target = results.manifest["resolved"].get("target") or {}
+    notes = []
+    if "weeks" in target and "reference_week" in target:
+        censored_at = int(target["weeks"]) - int(target["reference_week"]) + 1
+        for output in [c for c in results.outputs if c.startswith("hhi_below_") and c.endswith("_week")]:
+            never = runs[output].isna() & runs["error"].isna()
+            if never.any():
+                runs.loc[never, output] = float(censored_at)
+                notes.append(f"`{output}`: {int(never.sum())} run(s) never went below the threshold; they count as "
+                             f"week {censored_at} (one week past the run, i.e. censored)")
+    return runs, notes
+
+
+def _point_values(results: SweepResults, runs: pd.DataFrame, output: str) -> np.ndarray:
+    """The output per design point: the mean over replicates, NaN if any replicate failed."""
+    grouped = runs.groupby("point_id")
+    means = grouped[output].mean()
+    failed = grouped["error"].apply(lambda e: e.notna().any())
+    means[failed] = np.nan
+    return means.reindex(results.design.sort_values("point_id")["point_id"]).to_numpy(dtype=float)
+
+
+def _output_summary(runs: pd.DataFrame, outputs: list[str]) -> pd.DataFrame:
+    rows = []
+    for output in outputs:
+        v = runs[output]
+        q = v.quantile([0.05, 0.5, 0.95])
+        rows.append((output, v.mean(), v.std(), v.min(), q[0.05], q[0.5], q[0.95], v.max(), int(v.notna().sum()),
+                     int(v.isna().sum())))
+    return pd.DataFrame(rows, columns=["output", "mean", "sd", "min", "p5", "median", "p95", "max", "n", "missing"])
+
+
+# -- methods -------------------------------------------------------------------------------------------------
+def _indices(results: SweepResults, runs: pd.DataFrame, outputs: list[str], folder: Path, report: AnalysisReport,
+             seed: int) -> None:
+    problem = results.manifest["resolved"]["problem"]
+    design = results.manifest["resolved"]["sweep"]["design"]
+    x = results.sample_matrix()
+    figure_dir = folder / "figures"
+    method = results.method
+    for output in outputs:
+        y = _point_values(results, runs, output)
+        stem = figures.file_stem(output)
+        if method == "sobol":
+            found = indices.sobol(problem, y, output, second_order=design.get("second_order", True), seed=seed)
+            if found.used:
+                report.figures.append(figures.sobol_chart(found, figure_dir / f"sobol_{stem}.png"))
+                if found.pairs is not None:
+                    report.figures.append(figures.second_order_chart(found, figure_dir / f"sobol_s2_{stem}.png"))
+        elif method == "morris":
+            found = indices.morris(problem, x, y, output, levels=design.get("levels", 4), seed=seed)
+            if found.used:
+                report.figures.append(figures.morris_chart(found, figure_dir / f"morris_{stem}.png"))
+        else:
+            found = indices.rbd_fast(problem, x, y, output, seed=seed)
+            if found.used:
+                report.figures.append(figures.first_order_chart(found, figure_dir / f"rbd_fast_{stem}.png",
+                                                                "RBD-FAST first-order indices"))
+        report.indices[output] = found
+        report.notes += [f"`{output}`: {n}" for n in found.notes]
+
+    usable = [i for i in report.indices.values() if i.used]
+    if not usable:
+        return
+    table = pd.concat([i.table for i in usable], ignore_index=True)
+    if method == "sobol":
+        report.tables += write_table(table, folder, "sobol_indices", "Sobol indices",
+                                     "S1 first order, ST total; *_conf is the half-width of the 95 % bootstrap "
+                                     "confidence interval.")
+        pairs = [i.pairs for i in usable if i.pairs is not None]
+        if pairs:
+            report.tables += write_table(pd.concat(pairs, ignore_index=True), folder, "sobol_second_order",
+                                         "Second-order Sobol indices", "S2_conf: half-width of the 95 % interval.")
+    elif method == "morris":
+        report.tables += write_table(table, folder, "morris_indices", "Morris elementary effects",
+                                     "μ* mean absolute effect (mu_star_conf: half-width of its 95 % bootstrap "
+                                     "interval), μ mean effect, σ its standard deviation.")
+    else:
+        report.tables += write_table(table, folder, "rbd_fast_indices", "RBD-FAST first-order indices",
+                                     "S1_conf: half-width of the 95 % bootstrap interval.")
+
+
+def _grid(results: SweepResults, runs: pd.DataFrame, outputs: list[str], folder: Path, report: AnalysisReport) -> None:
+    parameters = results.parameters
+    ok = runs[runs["error"].isna()]
+    levels = {p: list(dict.fromkeys(results.design.sort_values(p)[p].tolist())) for p in parameters}
+    figure_dir = folder / "figures"
+    point_tables, effect_tables = [], []
+    for output in outputs:
+        stem = figures.file_stem(output)
+        means = indices.grid_point_means(ok, parameters, output)
+        effects = indices.grid_main_effects(ok, parameters, output)
+        point_tables.append(means)
+        effect_tables.append(effects)
+        if len(parameters) == 2:
+            report.figures.append(figures.grid_heatmap(means, parameters[0], parameters[1], output,
+                                                       figure_dir / f"grid_heatmap_{stem}.png"))
+        report.figures.append(figures.main_effects_chart(effects, levels, output, figure_dir / f"grid_effects_{stem}.png"))
+    if point_tables:
+        report.tables += write_table(pd.concat(point_tables, ignore_index=True), folder, "grid_means",
+                                     "Mean per grid point", "Mean over replicates, with the 95 % t interval.")
+        report.tables += write_table(pd.concat(effect_tables, ignore_index=True), folder, "grid_main_effects",
+                                     "Main effects", "Mean over every run at each level, with the 95 % t interval.")
+
+
+def _fans(results: SweepResults, folder: Path, report: AnalysisReport) -> None:
+    weekly = results.weekly
+    if weekly is None or "hhi" not in weekly.columns:
+        report.notes.append("no weekly market frame kept (outputs.weekly_market = false): no fan charts")
+        return
+    target = results.manifest["resolved"].get("target") or {}
+    reference_week = int(target.get("reference_week", 0) or 0)
+    threshold = results.manifest["resolved"]["sweep"]["outputs"].get("hhi_threshold")
+    ok_runs = results.runs.loc[results.runs["error"].isna(), ["point_id", "replicate"]]
+    weekly = weekly.merge(ok_runs, on=["point_id", "replicate"])
+    for parameter in results.parameters:
+        levels, labels = _level_labels(results.design, parameter)
+        report.figures.append(figures.fan_chart(
+            weekly, levels, labels, parameter, metric="hhi", reference_week=reference_week, threshold=threshold,
+            path=folder / "figures" / f"fan_hhi_{figures.file_stem(parameter)}.png"))
+
+
+def _level_labels(design: pd.DataFrame, parameter: str) -> tuple[pd.Series, list[str]]:
+    """Each point's level of ``parameter``: its value if there are few, else its tercile."""
+    values = design.set_index("point_id")[parameter]
+    distinct = sorted(values.dropna().unique().tolist(), key=lambda v: (str(type(v)), v))
+    if len(distinct) <= MAX_FAN_PANELS or not pd.api.types.is_numeric_dtype(values):
+        labels = [figures._label(v) for v in distinct]
+        return values.map(lambda v: figures._label(v)), labels
+    bins = pd.qcut(values, 3, duplicates="drop")
+    names = ["low", "middle", "high"] if len(bins.cat.categories) == 3 else [str(i) for i in range(len(bins.cat.categories))]
+    labels = [f"{n} ({c.left:.3g} to {c.right:.3g})" for n, c in zip(names, bins.cat.categories)]
+    mapping = dict(zip(bins.cat.categories, labels))
+    return bins.map(mapping).astype(str), labels
+
+
+# -- summary -------------------------------------------------------------------------------------------------
+def _summary(results: SweepResults, report: AnalysisReport) -> str:
+    manifest = results.manifest
+    counts = manifest.get("counts", {})
+    sweep = manifest["resolved"]["sweep"]
+    target = manifest["resolved"].get("target") or {}
+    git = manifest.get("git") or {}
+    lines = [f"# Sweep analysis: {manifest.get('name', results.run_dir.name)}", ""]
+    if manifest.get("description"):
+        lines += [manifest["description"], ""]
+    model = target.get("run_function") or f"scenario `{target.get('scenario', sweep.get('scenario'))}`"
+    lines += [
+        f"- Model: {model}" + (f", {target['weeks']} weeks, shock at week {target['reference_week']}"
+                               if "weeks" in target and "reference_week" in target else ""),
+        f"- Design: **{results.method}**, {counts.get('points', '?')} points × {counts.get('replications', '?')} "
+        f"replicate(s) = {counts.get('runs', '?')} runs; master seed {sweep['seed']}",
+        f"- Runs: {counts.get('ok', '?')} ok, {counts.get('failed', 0)} failed",
+        f"- Parameters: {', '.join(f'`{p}`' for p in results.parameters)}",
+    ]
+    if target.get("share_vendor"):
+        lines.append(f"- `share_week_N` is the revenue share of **{target['share_vendor']}** N weeks after the shock")
+    if git.get("commit"):
+        lines.append(f"- Code: git {git['commit'][:12]}" + (" (with uncommitted changes)" if git.get("dirty") else ""))
+    lines.append("")
+
+    if results.method == "grid":
+        lines += ["## Grid", "", "Means per point and main effects per level are in `grid_means.md` and "
+                  "`grid_main_effects.md`; see the figures below.", ""]
+    else:
+        lines += _ranking(report)
+    if report.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
+    lines += ["## Files", ""]
+    lines += [f"- [{p.name}]({p.name})" for p in report.tables if p.suffix == ".md"]
+    lines += [""] + [f"![{p.stem}](figures/{p.name})" for p in report.figures] + [""]
+    return "\n".join(lines)
+
+
+def _ranking(report: AnalysisReport) -> list[str]:
+    method = report.method
+    key, conf, name = {"sobol": ("ST", "ST_conf", "total Sobol index ST"),
+                       "morris": ("mu_star", "mu_star_conf", "Morris μ*"),
+                       "lhs": ("S1", "S1_conf", "RBD-FAST first-order index S1")}[method]
+    lines = [f"## Most influential parameters (by {name}, ± 95 % interval)", ""]
+    rows = []
+    widest = 0.0
+    for output, found in report.indices.items():
+        if not found.used:
+            continue
+        table = found.table.sort_values(key, ascending=False)
+        top = [f"`{r['parameter']}` {r[key]:.2f} ± {r[conf]:.2f}" for _, r in table.head(3).iterrows()]
+        rows.append({"output": output, "top parameters": "; ".join(top)})
+        if method != "morris":
+            widest = max(widest, float(np.nanmax(found.table[conf].to_numpy(dtype=float))))
+    if rows:
+        lines += [markdown_table(pd.DataFrame(rows))]
+    if method == "sobol":
+        lines += ["S1 is the share of the output's variance a parameter explains alone; ST adds its interactions. "
+                  "ST − S1 large means the parameter acts through interactions.", ""]
+    if widest > WIDE_CI and not math.isnan(widest):
+        lines += [f"**Wide intervals** (up to ± {widest:.2f}): the ranking is uncertain. Raise `design.samples` "
+                  "(N ≥ 512 for a stochastic model) or the replications.", ""]
+    return lines

@@ -1,0 +1,387 @@
+"""Run a sweep: design → pending runs → engine → store → consolidated results and manifest.
+
+The sweep works in ``<parent>/.tmp-<name>`` and renames it to ``<parent>/<name>`` when every run has an
+outcome, so a sweep folder without the ``.tmp-`` prefix is whole. Re-running the same sweep resumes it: finished
+runs are skipped, failed ones are tried again.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.sweep import progress as progress_bar
+from experiments.sweep.engines import Engine, RunFunction, RunTask, auto_batch_size, batched, make_engine
+from experiments.sweep.samplers import Design, build_design, replicate_seeds, run_key
+from experiments.sweep.spec import SweepError, SweepFile, SweepSpec, fingerprint, load_sweep
+from experiments.sweep.store import (
+    DESIGN_FILE,
+    MANIFEST_FILE,
+    RESULTS_FILE,
+    STATE_FILE,
+    SWEEP_COPY,
+    TMP_MARK,
+    WEEKLY_FILE,
+    SweepStore,
+    write_atomically,
+    write_json,
+    write_parquet,
+)
+from experiments.sweep.targets import Target, prepare_target
+
+MANIFEST_FORMAT = 1
+
+
+@dataclass
+class SweepOutcome:
+    """What a finished (or interrupted) sweep reports back."""
+
+    run_dir: Path
+    runs: int
+    ok: int
+    failed: int
+    computed: int = 0
+    seconds: float = 0.0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    interrupted: bool = False
+    engine_error: str | None = None
+    already_complete: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not self.interrupted and self.engine_error is None
+
+    @property
+    def exit_code(self) -> int:
+        """0: every run succeeded; 1: some failed, or the engine broke; 130: interrupted (re-run to resume)."""
+        if self.interrupted:
+            return 130
+        return 1 if self.failed or self.engine_error else 0
+
+
+def default_out_dir(sweep_file: SweepFile) -> Path:
+    return Path("runs") / f"sweep-{sweep_file.name}"
+
+
+def run_sweep(
+    source: str | Path | dict | SweepSpec | SweepFile,
+    *,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    engine: Engine | None = None,
+    run_point: RunFunction | None = None,
+    batch_size: int | None = None,
+    progress: bool = True,
+) -> SweepOutcome:
+    """Run (or resume) a sweep and return its outcome; the results land in ``out`` (default ``runs/sweep-NAME``).
+
+    ``source`` is a sweep file, a dict with the same fields, or a spec. ``workers`` local processes run it
+    (default one per core; 1 runs it in this process), or the dask cluster at ``scheduler`` (``tcp://HOST:PORT``),
+    or a ready ``engine``. ``run_point`` replaces the labelmarket model with any picklable
+    ``run(params, seed) -> dict``. Bad input raises :class:`SweepError`.
+    """
+    sweep_file = load_sweep(source)
+    spec = sweep_file.spec
+    design = build_design(spec)
+    seeds = replicate_seeds(spec.seed, spec.replications)
+    target = prepare_target(sweep_file, run_point, seeds)
+    identity = {"sweep": spec.results_identity(), "target": target.identity}
+    sweep_fingerprint = fingerprint(identity)
+
+    final_dir = Path(out) if out is not None else default_out_dir(sweep_file)
+    work_dir = final_dir.with_name(TMP_MARK + final_dir.name)
+    runs = _run_table(design, seeds)
+    finished = _already_complete(final_dir, sweep_fingerprint, sweep_file, identity)
+    if finished is not None:
+        return finished
+    _claim_work_dir(final_dir, work_dir, sweep_file)
+
+    store = SweepStore(work_dir)
+    store.open()
+    try:
+        state = store.bind(identity, sweep_fingerprint, sweep_file.source)
+        return _run_in_store(store, state, sweep_file, design, runs, target, final_dir,
+                             engine, workers, scheduler, batch_size, progress)
+    finally:
+        store.close()
+
+
+def _run_table(design: Design, seeds: list[int]) -> pd.DataFrame:
+    """One row per (point, replicate) with its seed and store key."""
+    rows = []
+    for point_id, params in enumerate(design.points):
+        for replicate, seed in enumerate(seeds):
+            rows.append((point_id, replicate, seed, run_key(params, seed)))
+    return pd.DataFrame(rows, columns=["point_id", "replicate", "seed", "run_key"]).astype(
+        {"point_id": "int64", "replicate": "int64", "seed": "int64"}
+    )
+
+
+def _already_complete(final_dir: Path, sweep_fingerprint: str, sweep_file: SweepFile, identity: dict) -> SweepOutcome | None:
+    """A whole folder of this sweep with no failures needs no work; a different sweep there is refused."""
+    if not (final_dir / STATE_FILE).exists() or not (final_dir / MANIFEST_FILE).exists():
+        return None
+    store = SweepStore(final_dir)
+    store.bind(identity, sweep_fingerprint, sweep_file.source)  # refuses a changed sweep
+    import json
+
+    manifest = json.loads((final_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+    counts = manifest.get("counts", {})
+    if counts.get("failed", 0):
+        return None  # try the failures again
+    return SweepOutcome(final_dir, counts.get("runs", 0), counts.get("ok", 0), 0, already_complete=True)
+
+
+def _claim_work_dir(final_dir: Path, work_dir: Path, sweep_file: SweepFile) -> None:
+    """Move a whole folder back to its working name (to retry failures), or create the working folder."""
+    if final_dir.exists() and work_dir.exists():
+        raise SweepError(sweep_file.source, "", f"both {final_dir} and {work_dir} exist",
+                         f"keep the one you want and remove the other")
+    if final_dir.exists():
+        if (final_dir / STATE_FILE).exists():
+            os.replace(final_dir, work_dir)
+        elif final_dir.is_dir() and not any(final_dir.iterdir()):
+            final_dir.rmdir()
+        else:
+            raise SweepError(sweep_file.source, "", f"{final_dir} exists and is not a sweep folder",
+                             "choose another folder with --out")
+    work_dir.mkdir(parents=True, exist_ok=True)
+
+
+def _run_in_store(
+    store: SweepStore,
+    state: dict[str, Any],
+    sweep_file: SweepFile,
+    design: Design,
+    runs: pd.DataFrame,
+    target: Target,
+    final_dir: Path,
+    engine: Engine | None,
+    workers: int | None,
+    scheduler: str | None,
+    batch_size: int | None,
+    progress: bool,
+) -> SweepOutcome:
+    spec = sweep_file.spec
+    started = time.time()
+    store.remove_temporaries()
+    _write_inputs(store, sweep_file, design)
+
+    multiplicity = Counter(runs["run_key"])
+    finished = store.finished_keys() & set(multiplicity)
+    params_by_key = {k: design.points[p] for k, p in zip(runs["run_key"], runs["point_id"])}
+    seed_by_key = dict(zip(runs["run_key"], runs["seed"]))
+    pending_keys = [k for k in dict.fromkeys(runs["run_key"]) if k not in finished]
+    tasks = [RunTask(k, params_by_key[k], int(seed_by_key[k])) for k in pending_keys]
+
+    own_engine = engine is None
+    engine = engine or (make_engine(workers, scheduler) if tasks else Engine())
+    size = batch_size or auto_batch_size(len(tasks), engine.workers)
+    session = {"started": _now(), "engine": engine.describe(), "batch_size": size, "pending_runs": len(tasks),
+               "finished": None, "computed": 0}
+    state.setdefault("sessions", []).append(session)
+    write_json(store.root / STATE_FILE, state)
+
+    done_runs = sum(multiplicity[k] for k in finished)
+    failed_now = 0
+    computed = 0
+    interrupted = False
+    engine_error = None
+    bar = progress_bar.open_bar(sweep_file.name, total=len(runs), done=done_runs, enabled=progress)
+    try:
+        for records in engine.run(target.run_point, batched(tasks, size)):
+            for record in records:
+                store.write_record(record, params_by_key[record.key])
+                computed += 1
+                failed_now += not record.ok
+                bar.update(multiplicity[record.key])
+            bar.set_postfix(failed=failed_now, refresh=False)
+    except KeyboardInterrupt:
+        interrupted = True
+    except Exception as error:  # noqa: BLE001 - a worker died or the cluster went away: keep what is done
+        engine_error = f"{type(error).__name__}: {error}"
+    finally:
+        bar.close()
+        if own_engine:
+            engine.close(cancel=interrupted or engine_error is not None)
+
+    session.update(finished=_now(), computed=computed, wall_s=round(time.time() - started, 3),
+                   interrupted=interrupted, engine_error=engine_error)
+    write_json(store.root / STATE_FILE, state)
+    if interrupted or engine_error:
+        done = sum(multiplicity[k] for k in store.finished_keys() & set(multiplicity))
+        return SweepOutcome(store.root, len(runs), done, 0, computed, time.time() - started,
+                            interrupted=interrupted, engine_error=engine_error)
+
+    outcome = consolidate(store, sweep_file, design, runs, target, state)
+    outcome.computed = computed
+    outcome.seconds = time.time() - started
+    store.close()
+    os.replace(store.root, final_dir)
+    outcome.run_dir = final_dir
+    return outcome
+
+
+def _write_inputs(store: SweepStore, sweep_file: SweepFile, design: Design) -> None:
+    if not (store.root / DESIGN_FILE).exists():
+        write_parquet(store.root / DESIGN_FILE, design.frame())
+    if not (store.root / SWEEP_COPY).exists():
+        text = sweep_file.text
+        if text is None:
+            import tomli_w
+
+            text = tomli_w.dumps(sweep_file.spec.model_dump(mode="json", exclude_none=True))
+        write_atomically(store.root / SWEEP_COPY, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def consolidate(
+    store: SweepStore,
+    sweep_file: SweepFile,
+    design: Design,
+    runs: pd.DataFrame,
+    target: Target,
+    state: dict[str, Any],
+) -> SweepOutcome:
+    """Gather the parts into ``results.parquet`` (and ``weekly.parquet``), and write ``manifest.json``."""
+    spec = sweep_file.spec
+    keys = list(dict.fromkeys(runs["run_key"]))
+    finished = store.finished_keys()
+    ok_keys = [k for k in keys if k in finished]
+    failed_keys = [k for k in keys if k not in finished and k in store.failed_keys()]
+    missing = [k for k in keys if k not in finished and k not in failed_keys]
+
+    outputs, seconds = store.read_parts(ok_keys)
+    design_frame = design.frame()[["point_id", *design.names]]
+    results = runs.merge(design_frame, on="point_id", how="left")
+    if outputs is not None:
+        output_frame = outputs.to_pandas().drop(columns=["seed"])
+        results = results.merge(output_frame, on="run_key", how="left")
+    failures = store.read_failures(failed_keys)
+    errors = {k: f["error"] for k, f in failures.items()}
+    errors.update({k: "not run" for k in missing})
+    results["error"] = results["run_key"].map(errors).astype("string")
+    ordered = ["point_id", "replicate", "seed", *design.names]
+    rest = [c for c in results.columns if c not in ordered and c not in ("run_key", "error")]
+    results = results[[*ordered, *rest, "error", "run_key"]]
+    write_parquet(store.root / RESULTS_FILE, results)
+
+    keep_weekly = spec.outputs.weekly_market
+    weekly_written = False
+    if keep_weekly and ok_keys:
+        with_weekly = [k for k in ok_keys if store.weekly_path(k).exists()]
+        weekly, _ = store.read_parts(with_weekly, weekly=True)
+        if weekly is not None:
+            frame = runs[["point_id", "replicate", "seed", "run_key"]].merge(weekly.to_pandas(), on="run_key")
+            frame = frame.sort_values(["point_id", "replicate", "week"], kind="stable").drop(columns=["run_key"])
+            write_parquet(store.root / WEEKLY_FILE, frame.reset_index(drop=True))
+            weekly_written = True
+
+    failure_list = []
+    point_ids = runs.groupby("run_key")["point_id"].apply(list).to_dict()
+    for key, failure in failures.items():
+        failure_list.append({
+            "point_ids": [int(p) for p in point_ids[key]],
+            "seed": failure["seed"],
+            "params": failure["params"],
+            "error": failure["error"],
+            "details": f"failures/{key}.json",
+        })
+    n_failed = int(results["error"].notna().sum())
+    outcome = SweepOutcome(store.root, len(runs), len(runs) - n_failed, n_failed, failures=failure_list)
+    manifest = _manifest(sweep_file, design, runs, target, state, outcome, seconds, weekly_written)
+    write_json(store.root / MANIFEST_FILE, manifest)
+    return outcome
+
+
+def _manifest(sweep_file, design, runs, target, state, outcome, seconds, weekly_written) -> dict[str, Any]:
+    spec = sweep_file.spec
+    run_seconds = pd.Series(seconds, dtype="float64")
+    sessions = state.get("sessions", [])
+    return {
+        "format": MANIFEST_FORMAT,
+        "name": sweep_file.name,
+        "description": spec.description,
+        "sweep_file": sweep_file.source,
+        "fingerprint": state.get("fingerprint"),
+        "resolved": {
+            "sweep": spec.model_dump(mode="json"),
+            "target": target.resolved,
+            "seeds": [int(s) for s in runs.drop_duplicates("replicate")["seed"]],
+            "parameters": list(design.names),
+            "problem": design.problem,
+        },
+        "counts": {
+            "points": len(design),
+            "replications": spec.replications,
+            "runs": outcome.runs,
+            "unique_runs": int(runs["run_key"].nunique()),
+            "ok": outcome.ok,
+            "failed": outcome.failed,
+        },
+        "failures": outcome.failures,
+        "files": {
+            "results": RESULTS_FILE,
+            "weekly": WEEKLY_FILE if weekly_written else None,
+            "design": DESIGN_FILE,
+            "sweep": SWEEP_COPY,
+        },
+        "timings": {
+            "wall_s_all_sessions": round(sum(s.get("wall_s") or 0 for s in sessions), 3),
+            "run_s_mean": _round(run_seconds.mean()),
+            "run_s_median": _round(run_seconds.median()),
+            "run_s_max": _round(run_seconds.max()),
+            "run_s_total": _round(run_seconds.sum()),
+        },
+        "sessions": sessions,
+        "versions": versions(),
+        "git": git_state(),
+        "host": {"platform": platform.platform(), "python": sys.version.split()[0], "cpus": os.cpu_count()},
+        "written": _now(),
+    }
+
+
+def _round(value: float) -> float | None:
+    return None if pd.isna(value) else round(float(value), 6)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def versions() -> dict[str, str | None]:
+    from importlib import metadata
+
+    found: dict[str, str | None] = {}
+    for package in ("labelmarket", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "SALib", "dask", "distributed"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = None
+    return found
+
+
+def git_state() -> dict[str, Any]:
+    """The repository's commit and whether it had uncommitted changes (None outside a git checkout)."""
+    root = Path(__file__).resolve().parents[2]
+    if shutil.which("git") is None:
+        return {"commit": None, "dirty": None}
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                timeout=10, check=True).stdout.strip()
+        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                                capture_output=True, text=True, timeout=10, check=True).stdout
+    except (subprocess.SubprocessError, OSError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": bool(status.strip())}

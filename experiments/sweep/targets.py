@@ -1,0 +1,151 @@
+"""What a sweep runs at each point: the labelmarket model by default, or any ``run(params, seed) -> dict``.
+
+A run function takes the point's overrides (dotted path → value) and a seed, and returns a dict of scalar outputs;
+it may add the weekly market frame under ``"weekly_market"``. It must be a picklable top-level function or
+object, so that worker processes and dask workers can receive it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from experiments.sweep.outputs import WEEKLY_KEY, largest_vendor, summarise_run
+from experiments.sweep.spec import Outputs, SweepFile, SweepError, fingerprint
+
+RunFunction = Callable[[dict[str, Any], int], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A run function ready to go, what identifies it (part of the sweep's fingerprint), and what was resolved."""
+
+    run_point: RunFunction
+    identity: dict[str, Any]
+    resolved: dict[str, Any]
+
+
+class ScenarioRun:
+    """The default run function: one labelmarket run of the base scenario with the point's overrides,
+    reduced to the sweep's outputs (see :func:`experiments.sweep.outputs.summarise_run`)."""
+
+    def __init__(self, scenario: str, weeks: int | None, outputs: Outputs, share_vendor: str) -> None:
+        self.scenario = scenario
+        self.weeks = weeks
+        self.outputs = outputs
+        self.share_vendor = share_vendor
+
+    def __call__(self, params: dict[str, Any], seed: int) -> dict[str, Any]:
+        from model.runner import run_scenario
+
+        result = run_scenario(self.scenario, seed=seed, weeks=self.weeks, overrides=params)
+        record = summarise_run(
+            result.market,
+            result.vendors,
+            reference_week=int(result.scenario.meta.reference_week),
+            outputs=self.outputs,
+            share_vendor=self.share_vendor,
+        )
+        if self.outputs.weekly_market:
+            record[WEEKLY_KEY] = result.market.reset_index(drop=True)
+        return record
+
+
+def identify(function: Any) -> str:
+    """A stable name for a run function: its ``sweep_identity`` attribute, else ``module:qualname``."""
+    explicit = getattr(function, "sweep_identity", None)
+    if explicit:
+        return str(explicit)
+    named = function if hasattr(function, "__qualname__") else type(function)
+    return f"{named.__module__}:{named.__qualname__}"
+
+
+def import_run_function(reference: str, sweep_file: SweepFile) -> RunFunction:
+    """Import ``'module:function'`` as named in the sweep file's ``run_function``."""
+    module_name, _, attribute = reference.partition(":")
+    try:
+        function = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as error:
+        raise sweep_file.error("run_function", f"cannot import '{reference}': {error}",
+                               "the module must be importable here and on every worker") from None
+    if not callable(function):
+        raise sweep_file.error("run_function", f"'{reference}' is not callable")
+    return function
+
+
+def prepare_target(sweep_file: SweepFile, run_point: RunFunction | None = None, seeds: list[int] | None = None) -> Target:
+    """Choose and check the run function before any run starts (bad input fails here, with exit status 2)."""
+    spec = sweep_file.spec
+    if run_point is None and spec.run_function:
+        run_point = import_run_function(spec.run_function, sweep_file)
+    if run_point is not None:
+        return Target(run_point, {"run_function": identify(run_point), "weeks": spec.weeks}, {"run_function": identify(run_point)})
+    return prepare_scenario_run(sweep_file, seeds or [spec.seed])
+
+
+def prepare_scenario_run(sweep_file: SweepFile, seeds: list[int]) -> Target:
+    """Load the base scenario, check every parameter's range against it, resolve the share vendor."""
+    spec = sweep_file.spec
+    try:
+        from model.runner import run_scenario
+        from scenarios.errors import ScenarioError
+        from scenarios.loader import load_scenario
+    except ImportError as error:
+        raise sweep_file.error("scenario", f"the labelmarket model cannot be imported here: {error}",
+                               "run from the repository, or install the package with pip install -e .") from None
+
+    source = sweep_file.scenario_source
+    try:
+        base = load_scenario(source)
+    except ScenarioError as error:
+        raise sweep_file.error("scenario", str(error)) from None
+    except FileNotFoundError as error:
+        raise sweep_file.error("scenario", f"scenario not found: {error}",
+                               "give a bundled name such as meta_scale_2025, or a path relative to the sweep file") from None
+
+    reference_week = int(base.meta.reference_week)
+    horizon = int(spec.weeks or base.meta.horizon_weeks)
+    last_share_week = reference_week + max(spec.outputs.share_weeks, default=0)
+    _check_share_weeks(sweep_file, reference_week, horizon, last_share_week)
+
+    for path, parameter in spec.parameters.items():
+        probes = parameter.values if parameter.values is not None else list(parameter.bounds)  # type: ignore[arg-type]
+        for value in probes:
+            try:
+                load_scenario(source, overrides={path: value})
+            except ScenarioError as error:
+                raise sweep_file.error(f'parameters."{path}"', f"{value!r} is not usable: {error.reason if hasattr(error, 'reason') else error}",
+                                       getattr(error, "hint", "")) from None
+
+    share_vendor = spec.outputs.share_vendor
+    if share_vendor is None or True:
+        # Run the base scenario up to the shock: it names the vendors and says who is largest before it.
+        pre_shock = run_scenario(base, seed=seeds[0], weeks=max(reference_week, 1))
+        vendors = set(pre_shock.vendors["vendor"].astype(str))
+        if share_vendor is None:
+            share_vendor = largest_vendor(pre_shock.vendors, reference_week)
+        elif share_vendor not in vendors:
+            raise sweep_file.error("outputs.share_vendor", f"no vendor called '{share_vendor}' in {spec.scenario}",
+                                   f"choose one of {', '.join(sorted(vendors))}")
+
+    scenario_document = base.model_dump(mode="json")
+    identity = {
+        "scenario": spec.scenario,
+        "scenario_fingerprint": fingerprint(scenario_document),
+        "weeks": horizon,
+        "reference_week": reference_week,
+        "share_vendor": share_vendor,
+    }
+    run = ScenarioRun(source, spec.weeks, spec.outputs, share_vendor)
+    return Target(run, identity, dict(identity, scenario_source=source))
+
+
+def _check_share_weeks(sweep_file: SweepFile, reference_week: int, horizon: int, last_week: int) -> None:
+    if last_week > horizon:
+        raise sweep_file.error(
+            "outputs.share_weeks",
+            f"week {last_week - reference_week} after the shock is week {last_week}, beyond the run's {horizon} weeks",
+            f"set weeks = {last_week} or more, or report an earlier week",
+        )
