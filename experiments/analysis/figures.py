@@ -33,7 +33,7 @@ def sobol_chart(indices: Indices, path: Path) -> Path:
     """Tornado-style bars: S1 and ST per parameter with their confidence intervals, largest ST on top."""
     table = indices.table.sort_values("ST", ascending=True)
     n = len(table)
-    figure = Figure(figsize=(7, 1.2 + 0.45 * n))
+    figure = Figure(figsize=(7, 1.2 + 0.45 * n), layout="constrained")
     ax = figure.add_subplot()
     y = np.arange(n)
     ax.barh(y + 0.2, table["ST"], height=0.38, xerr=table["ST_conf"], color=BLUE, label="total (ST)", capsize=3)
@@ -55,7 +55,7 @@ def second_order_chart(indices: Indices, path: Path) -> Path:
     grid = np.full((len(names), len(names)), np.nan)
     for row in pairs.itertuples(index=False):
         grid[names.index(row.parameter_1), names.index(row.parameter_2)] = row.S2
-    figure = Figure(figsize=(1.6 + 0.9 * len(names), 1.2 + 0.8 * len(names)))
+    figure = Figure(figsize=(1.6 + 0.9 * len(names), 1.2 + 0.8 * len(names)), layout="constrained")
     ax = figure.add_subplot()
     image = ax.imshow(grid, cmap="viridis")
     ax.set_xticks(range(len(names)), names, rotation=40, ha="right")
@@ -72,7 +72,7 @@ def morris_chart(indices: Indices, path: Path) -> Path:
     """Left: μ* with its confidence interval. Right: μ* against σ (non-linearity or interactions)."""
     table = indices.table.sort_values("mu_star", ascending=True)
     n = len(table)
-    figure = Figure(figsize=(11, 1.4 + 0.45 * n))
+    figure = Figure(figsize=(11, 1.4 + 0.45 * n), layout="constrained")
     left, right = figure.subplots(1, 2)
     y = np.arange(n)
     left.barh(y, table["mu_star"], xerr=table["mu_star_conf"], color=BLUE, capsize=3)
@@ -95,7 +95,7 @@ def first_order_chart(indices: Indices, path: Path, title: str) -> Path:
     """Bars of first-order indices with confidence intervals (RBD-FAST)."""
     table = indices.table.sort_values("S1", ascending=True)
     n = len(table)
-    figure = Figure(figsize=(7, 1.2 + 0.45 * n))
+    figure = Figure(figsize=(7, 1.2 + 0.45 * n), layout="constrained")
     ax = figure.add_subplot()
     ax.barh(np.arange(n), table["S1"], xerr=table["S1_conf"], color=ORANGE, capsize=3)
     ax.set_yticks(np.arange(n), table["parameter"])
@@ -108,7 +108,7 @@ def first_order_chart(indices: Indices, path: Path, title: str) -> Path:
 def grid_heatmap(point_means: pd.DataFrame, rows: str, columns: str, output: str, path: Path) -> Path:
     """Mean of ``output`` over replicates for each pair of levels of a two-parameter grid."""
     table = point_means.pivot(index=rows, columns=columns, values="mean")
-    figure = Figure(figsize=(1.8 + 0.9 * table.shape[1], 1.4 + 0.6 * table.shape[0]))
+    figure = Figure(figsize=(1.8 + 0.9 * table.shape[1], 1.4 + 0.6 * table.shape[0]), layout="constrained")
     ax = figure.add_subplot()
     image = ax.imshow(table.to_numpy(dtype=float), cmap="viridis", aspect="auto", origin="lower")
     ax.set_xticks(range(table.shape[1]), [_label(v) for v in table.columns])
@@ -130,7 +130,7 @@ def grid_heatmap(point_means: pd.DataFrame, rows: str, columns: str, output: str
 def main_effects_chart(effects: pd.DataFrame, levels: dict[str, list], output: str, path: Path) -> Path:
     """One panel per parameter: the output's mean at each level with its confidence interval."""
     parameters = list(levels)
-    figure = Figure(figsize=(3.6 * len(parameters), 3.2))
+    figure = Figure(figsize=(3.6 * len(parameters), 3.2), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(parameters), sharey=True))
     for ax, parameter in zip(axes, parameters):
         rows = effects[effects["parameter"] == parameter]
@@ -162,7 +162,7 @@ def fan_chart(
     """
     frame = weekly.join(levels.rename("level"), on="point_id")
     name = "HHI" if metric == "hhi" else metric
-    figure = Figure(figsize=(3.2 * len(labels) + 0.8, 3.4))
+    figure = Figure(figsize=(3.2 * len(labels) + 0.8, 3.4), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(labels), sharey=True))
     for ax, label in zip(axes, labels):
         subset = frame[frame["level"] == label]
@@ -173,9 +173,9 @@ def fan_chart(
         ax.fill_between(weeks, q[1], q[3], color=BLUE, alpha=0.35, linewidth=0, label="50 % of runs")
         ax.plot(weeks, q[2], color=BLUE, linewidth=1.6, label="median")
         ax.axvline(0, color=GREY, linestyle=":", linewidth=1)
-        if threshold is not None:
+        if threshold is not None and np.nanmin(q[0]) < threshold * 1.15:  # only when the runs come near it
             ax.axhline(threshold, color=ORANGE, linestyle="--", linewidth=1, label=f"{name} = {threshold:g}")
-        ax.set_title(f"{label}\n({table.shape[1]} runs)", fontsize=9)
+        ax.set_title(f"{label}  ({table.shape[1]} runs)", fontsize=9)
         ax.set_xlabel("weeks after the shock")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel(name)

@@ -226,11 +226,10 @@ def _level_labels(design: pd.DataFrame, parameter: str) -> tuple[pd.Series, list
     values = design.set_index("point_id")[parameter]
     distinct = sorted(values.dropna().unique().tolist(), key=lambda v: (str(type(v)), v))
     if len(distinct) <= MAX_FAN_PANELS or not pd.api.types.is_numeric_dtype(values):
-        labels = [figures._label(v) for v in distinct]
-        return values.map(lambda v: figures._label(v)), labels
+        return values.map(lambda v: f"= {figures._label(v)}"), [f"= {figures._label(v)}" for v in distinct]
     bins = pd.qcut(values, 3, duplicates="drop")
     names = ["low", "middle", "high"] if len(bins.cat.categories) == 3 else [str(i) for i in range(len(bins.cat.categories))]
-    labels = [f"{n} ({c.left:.3g} to {c.right:.3g})" for n, c in zip(names, bins.cat.categories)]
+    labels = [f"{n}: {c.left:.3g} to {c.right:.3g}" for n, c in zip(names, bins.cat.categories)]
     mapping = dict(zip(bins.cat.categories, labels))
     return bins.map(mapping).astype(str), labels
 

@@ -105,11 +105,24 @@ class Parameter(_Strict):
                 raise ValueError(f"values repeat an entry: {self.values}")
             if self.integer:
                 raise ValueError("integer = true only applies to bounds")
-        if self.bounds is not None:
-            low, high = self.bounds
-            if not low < high:
-                raise ValueError(f"bounds must be [low, high] with low < high (got [{low}, {high}])")
         return self
+
+    @field_validator("bounds")
+    @classmethod
+    def _low_below_high(cls, bounds: tuple[float, float] | None) -> tuple[float, float] | None:
+        if bounds is not None and not bounds[0] < bounds[1]:
+            raise ValueError(f"must be [low, high] with low < high (got [{bounds[0]:g}, {bounds[1]:g}])")
+        return bounds
+
+    @field_validator("values")
+    @classmethod
+    def _one_kind(cls, values: list | None) -> list | None:
+        if values:
+            kinds = {"number" if isinstance(v, (int, float)) and not isinstance(v, bool) else type(v).__name__
+                     for v in values}
+            if len(kinds) > 1:
+                raise ValueError(f"mixes {' and '.join(sorted(kinds))}; use one kind of value per parameter")
+        return values
 
 
 class GridDesign(_Strict):
