@@ -21,7 +21,7 @@ def softmax_split(value: np.ndarray, allowed: np.ndarray, intensity: float) -> n
     return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
 
 
-def diversified_split(value: np.ndarray, allowed: np.ndarray, intensity: float, aversion: float,
+def diversified_split(value: np.ndarray, allowed: np.ndarray, intensity: float, aversion: float | np.ndarray,
                       iterations: int = 25, damping: float = 0.3) -> np.ndarray:
     """The split t that solves t = softmax(intensity * (value - aversion * t)) over allowed vendors.
 
@@ -29,10 +29,10 @@ def diversified_split(value: np.ndarray, allowed: np.ndarray, intensity: float, 
     place there (second sourcing; Farrell & Gallini 1988). Unlike a plain softmax, this breaks the
     independence of irrelevant alternatives: when one vendor drops out, the largest remaining vendor does
     not simply take its proportional part. Solved by damped fixed-point iteration (contracting for
-    damping < 2 / (1 + intensity * aversion / 4)).
+    damping < 2 / (1 + intensity * aversion / 4)). ``aversion`` may be a column (one value per row).
     """
     split = softmax_split(value, allowed, intensity)
-    if aversion <= 0:
+    if np.all(np.asarray(aversion) <= 0):
         return split
     for _ in range(iterations):
         split += damping * (softmax_split(value - aversion * split, allowed, intensity) - split)

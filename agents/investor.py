@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 ENTRANT_FUND_STAKE = 0.3          # a founding fund's stake in the entrant it creates
 ENTRANT_QUALITY_CONCENTRATION = 20.0  # Beta(m*c, (1-m)*c) spread of entrant quality around its mean
 UNMET_HEAT_WEIGHT = 10.0          # heat per unit share of the market's budget left unmet
+INQUIRY_HEAT_FLOOR = 0.5          # inquiries/week added to a segment's baseline, so one stray inquiry is no boom
 
 
 class Investor(mesa.Agent):
@@ -110,8 +111,8 @@ class Investor(mesa.Agent):
     def sector_heat(model: MarketModel) -> tuple[float, str, np.ndarray]:
         """Heat of the hottest segment, its name, and each neutral vendor's appeal within it.
 
-        heat_seg = max(0, (sum of n_j x short-run inquiries + unmet) / (sum of n_j x long-run inquiries + 1)
-        - 1) + 10 x unmet share, where n_j is the market's budget-weighted perceived neutrality of vendor j (zero for a vendor with any
+        heat_seg = max(0, sum of n_j x short-run inquiries / (sum of n_j x long-run inquiries + 0.5) - 1)
+        + 10 x unmet share, where n_j is the market's budget-weighted perceived neutrality of vendor j (zero for a vendor with any
         strategic owner: funds back neutral vendors only).
         """
         s = model.state
@@ -125,7 +126,7 @@ class Investor(mesa.Agent):
         seg_signal = np.bincount(s.segment, weights=signal, minlength=n_seg)
         seg_base = np.bincount(s.segment, weights=base, minlength=n_seg)
         unmet_share = (s.unplaced_musd.sum() + s.blocked_musd) / max(s.budget_musd.sum(), 1e-9)
-        seg_heat = np.maximum(0.0, seg_signal / (seg_base + 1.0) - 1.0) + UNMET_HEAT_WEIGHT * unmet_share
+        seg_heat = np.maximum(0.0, seg_signal / (seg_base + INQUIRY_HEAT_FLOOR) - 1.0) + UNMET_HEAT_WEIGHT * unmet_share
         hot = int(np.argmax(seg_heat))
         appeal = np.where(s.segment == hot, signal, 0.0)
         return float(seg_heat[hot]), s.segments[hot], appeal

@@ -49,8 +49,12 @@ class Lab(mesa.Agent):
         Conflict exposure grows with rival owners' stakes (votes weigh more) and with talent gone to rivals,
         scaled by the lab's sensitivity and cut (never to zero) by assurances (Salop & O'Brien 2000).
         Perceived neutrality moves toward 1 - exposure - contagion, where contagion is the threshold
-        response to peers' exits (Friedkin & Johnsen 1990; Granovetter 1978; Bikhchandani et al. 1992).
+        response to peers' exits (Friedkin & Johnsen 1990; Granovetter 1978; Bikhchandani et al. 1992);
+        a lab that owns part of the vendor knows it from the inside and does not follow the cascade.
         Trust moves toward quality x neutrality, falling fast and recovering slowly (Slovic 1993).
+        A lab's wariness remembers the worst shortfall of trust below aspiration at any of its vendors,
+        fading slowly;
+        a wary lab spreads its spend more (Tomlin 2006: sourcing after a disruption).
         A lab whose trust in a current vendor crosses below its alarm level reviews at once.
         """
         s, b = model.state, model.behaviour
@@ -59,13 +63,17 @@ class Lab(mesa.Agent):
             stake_weight=b.stake_weight, voting_weight=b.voting_weight, talent_weight=b.talent_weight,
             assurance_efficacy=b.assurance_efficacy)
         peer_exit = perception.peer_exit_share(s.withdrawn_musd, s.spend_musd)
-        s.contagion = perception.threshold_contagion(peer_exit, s.contagion_threshold, b.contagion_weight)
+        insider = s.lab_owned_stake() > 0
+        s.contagion = np.where(insider, 0.0, perception.threshold_contagion(peer_exit, s.contagion_threshold,
+                                                                          b.contagion_weight))
         anchor = np.clip(1.0 - s.exposure - s.contagion, 0.0, 1.0)
         s.perceived_neutrality = perception.anchored_update(s.perceived_neutrality, anchor,
                                                             b.neutrality_rate_per_week)
         before = s.trust
         s.trust = perception.asymmetric_update(before, s.quality[None, :] * s.perceived_neutrality,
                                                b.trust_fall_rate_per_week, b.trust_recovery_rate_per_week)
+        betrayal = perception.worst_shortfall(s.spend_musd, s.trust, b.aspiration_trust)
+        s.wariness = np.maximum(s.wariness * (1.0 - 1.0 / b.wariness_memory_weeks), betrayal)
         alarm = s.alarm_trust[:, None]
         crossed = (before >= alarm) & (s.trust < alarm) & (s.spend_musd > 0) & s.active[None, :]
         s.review_now |= crossed.any(axis=1)
@@ -99,7 +107,8 @@ class Lab(mesa.Agent):
                  + b.switching_cost_scale * s.switching_cost[rows, None] * current
                  + b.captive_bonus * s.lab_owned_stake()[rows])
         allowed = (s.considered[rows] | current) & s.active[None, :]
-        target = choice.diversified_split(value, allowed, b.choice_intensity, b.dependence_aversion)
+        aversion = b.dependence_aversion * (1.0 + b.wariness_gain * s.wariness[rows])
+        target = choice.diversified_split(value, allowed, b.choice_intensity, aversion[:, None])
         desired = target * placed - spend
         increase, decrease = choice.limit_move(desired, b.max_move_share * s.budget_musd[rows],
                                                b.min_move_share * s.budget_musd[rows])
@@ -123,18 +132,14 @@ class Lab(mesa.Agent):
 
         Each inquiry (a request for quotes, to a current vendor for more volume or to a new one) goes to an
         active vendor the lab still trusts above its alarm level, drawn with weight
-        sqrt(capacity + visibility floor) x perceived neutrality^2: labs look where they see size and
+        (capacity + visibility floor)^(1/4) x perceived neutrality^2: labs look where they see size and
         neutrality. Inquired vendors join the lab's considered set.
         """
         s, b = model.state, model.behaviour
-        spend = s.spend_musd[rows]
-        placed = spend.sum(axis=1, keepdims=True)
-        share = np.divide(spend, placed, out=np.zeros_like(spend), where=placed > 0)
-        shortfall = np.maximum(0.0, b.aspiration_trust - s.trust[rows]) / max(b.aspiration_trust, 1e-9)
-        dissatisfaction = (share * shortfall).sum(axis=1)
-        count = model.rng.poisson(b.routine_inquiries + b.search_breadth * dissatisfaction)
+        unhappy = perception.dissatisfaction(s.spend_musd[rows], s.trust[rows], b.aspiration_trust)
+        count = model.rng.poisson(b.routine_inquiries + b.search_breadth * unhappy)
         candidates = s.active[None, :] & (s.trust[rows] >= s.alarm_trust[rows, None])
-        log_weight = (0.5 * np.log(s.capacity_musd + b.inquiry_visibility_floor_musd)[None, :]
+        log_weight = (0.25 * np.log(s.capacity_musd + b.inquiry_visibility_floor_musd)[None, :]
                       + 2.0 * np.log(np.maximum(s.perceived_neutrality[rows], 1e-6)))
         chosen = choice.sample_without_replacement(log_weight, candidates, count, model.rng)
         s.inquiries += chosen.sum(axis=0)

@@ -60,3 +60,20 @@ def asymmetric_update(level: np.ndarray, target: np.ndarray, fall_rate: float, r
     """
     rate = np.where(target < level, fall_rate, recovery_rate)
     return level + rate * (target - level)
+
+
+def dissatisfaction(spend_musd: np.ndarray, trust: np.ndarray, aspiration: float) -> np.ndarray:
+    """(L,) spend-weighted shortfall of trust below the aspiration level, as a share of that level.
+
+    d_i = sum_j share_ij * max(0, aspiration - trust_ij) / aspiration (satisficing search: Simon 1955).
+    """
+    placed = spend_musd.sum(axis=1, keepdims=True)
+    share = np.divide(spend_musd, placed, out=np.zeros_like(spend_musd), where=placed > 0)
+    shortfall = np.maximum(0.0, aspiration - trust) / max(aspiration, 1e-9)
+    return (share * shortfall).sum(axis=1)
+
+
+def worst_shortfall(spend_musd: np.ndarray, trust: np.ndarray, aspiration: float) -> np.ndarray:
+    """(L,) the largest shortfall of trust below aspiration among a lab's current vendors (0..1)."""
+    shortfall = np.maximum(0.0, aspiration - trust) / max(aspiration, 1e-9)
+    return np.where(spend_musd > 0, shortfall, 0.0).max(axis=1, initial=0.0)

@@ -55,7 +55,7 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
         alarm_trust=np.array([lab.alarm_trust for lab in labs.values()]),
         contagion_threshold=b.contagion_threshold * rng.uniform(1 - THRESHOLD_SPREAD, 1 + THRESHOLD_SPREAD, L),
         unplaced_musd=np.array([lab.budget_musd for lab in labs.values()]) - spend.sum(axis=1),
-        review_now=np.zeros(L, dtype=bool),
+        review_now=np.zeros(L, dtype=bool), wariness=np.zeros(L),
         spend_musd=spend, trust=np.zeros((L, V)), perceived_neutrality=np.ones((L, V)),
         considered=spend > 0, fit=np.zeros((L, V)), target_share=np.zeros((L, V)),
         withdrawn_musd=np.zeros((L, V)), exposure=np.zeros((L, V)), contagion=np.zeros((L, V)),

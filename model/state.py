@@ -39,6 +39,7 @@ class MarketState:
     contagion_threshold: np.ndarray
     unplaced_musd: np.ndarray
     review_now: np.ndarray
+    wariness: np.ndarray
     # labs x vendors (L, V)
     spend_musd: np.ndarray
     trust: np.ndarray

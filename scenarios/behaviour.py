@@ -31,7 +31,7 @@ class Behaviour(BaseModel):
         1.6, 1.0, 5.0, "multiplier",
         "How much more a voting stake weighs than a non-voting one (control versus financial interest).")
     talent_weight: float = _param(
-        1.5, 0.0, 10.0, "exposure per unit talent share",
+        0.5, 0.0, 10.0, "exposure per unit talent share",
         "Conflict exposure created per unit share of a vendor's key talent that left for a rival.")
     assurance_efficacy: float = _param(
         0.35, 0.0, 0.95, "share of exposure",
@@ -74,6 +74,11 @@ class Behaviour(BaseModel):
     dependence_aversion: float = _param(
         1.5, 0.0, 10.0, "value per unit share",
         "Value a lab subtracts from a vendor per unit of its split placed there (second sourcing).")
+    wariness_gain: float = _param(
+        4.0, 0.0, 20.0, "multiplier per unit wariness",
+        "How much a lab's wariness (its remembered dissatisfaction) multiplies its dependence aversion.")
+    wariness_memory_weeks: float = _param(
+        52.0, 1.0, 520.0, "weeks", "Time constant over which a lab's wariness fades.")
     max_move_share: float = _param(
         0.3, 0.01, 1.0, "share of budget per review",
         "Largest share of its budget a lab moves between vendors at one review.")
@@ -84,10 +89,10 @@ class Behaviour(BaseModel):
         0.6, 0.0, 1.0, "trust",
         "Trust a lab aspires to; the spend-weighted shortfall below it is the lab's dissatisfaction.")
     routine_inquiries: float = _param(
-        0.4, 0.0, 10.0, "inquiries per review",
+        0.3, 0.0, 10.0, "inquiries per review",
         "Expected inquiries a satisfied lab sends at a review (routine market scanning).")
     search_breadth: float = _param(
-        10.0, 0.0, 50.0, "inquiries per unit dissatisfaction",
+        30.0, 0.0, 50.0, "inquiries per unit dissatisfaction",
         "Extra inquiries per review per unit of dissatisfaction (search rises with dissatisfaction).")
     captive_bonus: float = _param(
         0.3, 0.0, 10.0, "value per unit stake",
@@ -98,7 +103,7 @@ class Behaviour(BaseModel):
     hiring_rate_per_week: float = _param(
         0.008, 0.0, 0.2, "share of capacity per week", "Fastest capacity growth by hiring, per week.")
     hiring_ramp_musd_per_week: float = _param(
-        1.5, 0.0, 50.0, "$M/yr of capacity per week",
+        3.0, 0.0, 50.0, "$M/yr of capacity per week",
         "Capacity any vendor can add per week on top of the proportional rate (recruiting pipelines).")
     hiring_cost_musd_per_musd: float = _param(
         0.15, 0.0, 2.0, "$M cash per $M/yr capacity",

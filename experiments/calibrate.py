@@ -1,0 +1,122 @@
+"""Pattern-oriented calibration by rejection (Grimm et al. 2005; Railsback & Grimm 2019, ch. 20).
+
+Candidate behaviour-parameter sets are drawn by Latin hypercube over plausible bounds; each candidate runs the
+scenarios the patterns need over the same seeds; a candidate is *rejected* if any pattern criterion fails.
+Among the accepted, the one whose weakest criterion clears its threshold by the largest relative margin is
+reported. No outcome is written into a rule: only parameter values are chosen.
+
+``python -m experiments.calibrate --candidates 96 --seeds 10 --out runs/calibration`` writes
+``candidates.csv`` (one row per candidate: parameters, each criterion's margin, accepted) and
+``sensitivity.csv`` (Spearman correlation of each parameter with each pattern's weakest margin).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc, spearmanr
+
+from experiments.digest import RunDigest, digest_run
+from experiments.patterns import SCENARIOS_NEEDED, evaluate
+from scenarios.behaviour import Behaviour
+
+# Bounds searched (a sub-range of each parameter's admissible range in scenarios/behaviour.py).
+SEARCH_BOUNDS: dict[str, tuple[float, float]] = {
+    "stake_weight": (1.2, 3.5),
+    "talent_weight": (0.2, 1.5),
+    "assurance_efficacy": (0.2, 0.6),
+    "contagion_weight": (0.2, 1.0),
+    "contagion_threshold": (0.05, 0.25),
+    "trust_fall_rate_per_week": (0.2, 0.7),
+    "choice_intensity": (4.0, 8.0),
+    "trust_weight": (1.5, 3.5),
+    "dependence_aversion": (0.8, 2.5),
+    "wariness_gain": (2.0, 6.0),
+    "hiring_rate_per_week": (0.005, 0.012),
+    "hiring_ramp_musd_per_week": (1.5, 5.0),
+    "search_breadth": (15.0, 45.0),
+    "vc_herding": (3.0, 12.0),
+    "vc_entry_share": (0.2, 0.8),
+}
+
+
+def candidate_sets(n: int, seed: int) -> list[dict[str, float]]:
+    """``n`` Latin-hypercube points over SEARCH_BOUNDS; candidate 0 is the current defaults."""
+    names = list(SEARCH_BOUNDS)
+    low = np.array([SEARCH_BOUNDS[k][0] for k in names])
+    high = np.array([SEARCH_BOUNDS[k][1] for k in names])
+    points = qmc.scale(qmc.LatinHypercube(d=len(names), seed=seed).random(max(n - 1, 1)), low, high)
+    defaults = Behaviour()
+    rows = [{k: float(getattr(defaults, k)) for k in names}]
+    rows += [{k: float(round(v, 4)) for k, v in zip(names, p, strict=True)} for p in points[: n - 1]]
+    return rows
+
+
+def _run_job(job: tuple[int, dict[str, float], str, int]) -> tuple[int, RunDigest]:
+    cid, params, scenario, seed = job
+    return cid, digest_run(scenario, seed, {f"behaviour.{k}": v for k, v in params.items()})
+
+
+def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int = 2025) -> pd.DataFrame:
+    """Evaluate every candidate on every pattern; one row per candidate."""
+    candidates = candidate_sets(n_candidates, lhs_seed)
+    jobs = [(cid, params, name, seed) for cid, params in enumerate(candidates)
+            for name in SCENARIOS_NEEDED for seed in seeds]
+    runs: dict[int, dict[str, list[RunDigest]]] = {cid: {n: [] for n in SCENARIOS_NEEDED}
+                                                   for cid in range(len(candidates))}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for cid, digest in pool.map(_run_job, jobs, chunksize=8):
+            runs[cid][digest.scenario].append(digest)
+    records = []
+    for cid, params in enumerate(candidates):
+        rows = evaluate(runs[cid])
+        margins = {f"{r.pattern}: {r.criterion}": r.margin for r in rows}
+        records.append({"candidate": cid, **params, **margins,
+                        "accepted": all(r.passed for r in rows), "weakest_margin": min(r.margin for r in rows)})
+    return pd.DataFrame(records)
+
+
+def sensitivity(table: pd.DataFrame) -> pd.DataFrame:
+    """Spearman rank correlation of each parameter with each pattern's weakest margin."""
+    criteria = [c for c in table.columns if c.startswith("P") and ":" in c]
+    patterns = sorted({c.split(":")[0] for c in criteria})
+    weakest = pd.DataFrame({p: table[[c for c in criteria if c.startswith(p + ":")]].min(axis=1) for p in patterns})
+    out = pd.DataFrame(index=list(SEARCH_BOUNDS), columns=patterns, dtype=float)
+    for param in SEARCH_BOUNDS:
+        for p in patterns:
+            rho = spearmanr(table[param], weakest[p]).statistic
+            out.loc[param, p] = round(float(rho), 2) if np.isfinite(rho) else 0.0
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--candidates", type=int, default=96)
+    parser.add_argument("--seeds", type=int, default=10, help="seeds 1..N per candidate")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--lhs-seed", type=int, default=2025)
+    parser.add_argument("--out", type=Path, default=Path("runs/calibration"))
+    args = parser.parse_args(argv)
+    table = calibrate(args.candidates, list(range(1, args.seeds + 1)), args.workers, args.lhs_seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.out / "candidates.csv", index=False)
+    sens = sensitivity(table)
+    sens.to_csv(args.out / "sensitivity.csv")
+    accepted = table[table["accepted"]].sort_values("weakest_margin", ascending=False)
+    print(f"{len(accepted)} of {len(table)} candidates accepted (all patterns pass at {args.seeds} seeds)")
+    print(sens.to_string())
+    if len(accepted):
+        best = accepted.iloc[0]
+        print("best candidate:", {k: best[k] for k in SEARCH_BOUNDS}, "weakest margin", round(best.weakest_margin, 3))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
