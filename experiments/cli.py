@@ -1,0 +1,231 @@
+"""The ``labelmarket`` command line.
+
+    labelmarket run [SCENARIO] [--seed N] [--weeks N] [--set KEY=VALUE ...] [--out DIR] [--force]
+                    [--synthetic labs=N,vendors=M]
+    labelmarket check SCENARIO [--set KEY=VALUE ...]
+    labelmarket scenarios
+    labelmarket sweep SWEEP.toml ...          (experiments/sweep/cli.py)
+    labelmarket analyze RUN_DIR ...           (experiments/analysis/cli.py)
+
+Exit status: 0 success; 2 bad input (one message on stderr naming the file, the field and the reason, and
+nothing written); 130 interrupted. User errors never print a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from experiments.analysis.cli import add_analyze_parser
+from experiments.sweep.cli import add_sweep_parser
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """Bad command-line input that is not about a scenario file."""
+
+
+# ------------------------------------------------------------------------------------- argument types
+def _whole(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def parse_synthetic(text: str) -> dict[str, int]:
+    """``labs=N,vendors=M`` -> {"labs": N, "vendors": M}."""
+    sizes: dict[str, int] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        if not sep or key not in ("labs", "vendors") or key in sizes:
+            raise argparse.ArgumentTypeError(f"expected labs=N,vendors=M, got '{text}'")
+        try:
+            sizes[key] = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{key} must be a whole number, got '{value.strip()}'") from None
+        if sizes[key] < 1:
+            raise argparse.ArgumentTypeError(f"{key} must be at least 1, got {sizes[key]}")
+    if set(sizes) != {"labs", "vendors"}:
+        raise argparse.ArgumentTypeError(f"expected labs=N,vendors=M, got '{text}'")
+    return sizes
+
+
+def parse_overrides(pairs: Sequence[str] | None) -> dict[str, Any]:
+    """``["behaviour.stake_weight=2", ...]`` -> {"behaviour.stake_weight": 2.0}; values are TOML literals."""
+    from scenarios.errors import ScenarioError
+    from scenarios.loader import SET_SOURCE, parse_set_value
+
+    overrides: dict[str, Any] = {}
+    for pair in pairs or ():
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ScenarioError(SET_SOURCE, pair, "expected KEY=VALUE", "e.g. --set behaviour.contagion_weight=0.4")
+        if not value.strip():
+            raise ScenarioError(SET_SOURCE, key.strip(), "missing value after '='")
+        overrides[key.strip()] = parse_set_value(value.strip())
+    return overrides
+
+
+# ------------------------------------------------------------------------------------------- commands
+def resolve_scenario(args: argparse.Namespace):
+    """The validated scenario a ``run`` asks for: a file or bundled name, or a synthetic market."""
+    from scenarios.loader import DEFAULT_SCENARIO, load_scenario
+
+    overrides = parse_overrides(args.set)
+    if args.synthetic is None:
+        return load_scenario(args.scenario or DEFAULT_SCENARIO, overrides or None)
+    if args.scenario is not None:
+        raise UsageError("give either a SCENARIO or --synthetic, not both")
+    try:
+        from scenarios.synthetic import synthetic_scenario
+    except ModuleNotFoundError as err:
+        if err.name != "scenarios.synthetic":
+            raise
+        raise UsageError("--synthetic needs scenarios/synthetic.py (synthetic_scenario), "
+                         "which this installation does not have yet") from None
+    market = synthetic_scenario(args.synthetic["labs"], args.synthetic["vendors"],
+                                0 if args.seed is None else args.seed)
+    return load_scenario(market, overrides or None)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from experiments.run_folder import (build_manifest, check_target, default_run_dir, replay_command,
+                                        staged_run_folder, write_run_files)
+    from experiments.summary import run_summary
+    from model.runner import run_scenario
+
+    scenario = resolve_scenario(args)
+    seed = scenario.meta.seed if args.seed is None else args.seed
+    out = Path(args.out) if args.out else default_run_dir(scenario.meta.name, seed)
+    check_target(out, args.force)
+    extra: dict[str, Any] = {"command": " ".join(["labelmarket", *args.argv]),
+                             "overrides": parse_overrides(args.set)}
+    if args.synthetic is not None:
+        extra["synthetic"] = args.synthetic
+    with staged_run_folder(out, args.force) as staging:
+        started = time.perf_counter()
+        result = run_scenario(scenario, seed=seed, weeks=args.weeks)
+        wall_time_s = time.perf_counter() - started
+        extra["replay"] = replay_command(out, result)
+        write_run_files(staging, result, build_manifest(result, wall_time_s, extra))
+        summary = run_summary(result, out)
+    print(summary)
+    return EXIT_OK
+
+
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def check_command(args: argparse.Namespace) -> int:
+    from scenarios.loader import load_scenario, scenario_path
+
+    scenario = load_scenario(args.scenario, parse_overrides(args.set) or None)
+    strategic = sum(inv.kind == "strategic" for inv in scenario.investors.values())
+    scheduled = len(scenario.enabled_events())
+    print(f"OK {scenario_path(args.scenario)} ({scenario.meta.name}): {count(len(scenario.labs), 'lab')}, "
+          f"{count(len(scenario.vendors), 'vendor')}, {count(len(scenario.investors), 'investor')} "
+          f"({strategic} strategic, {len(scenario.investors) - strategic} venture), "
+          f"{count(len(scenario.events), 'event')} ({scheduled} enabled), {scenario.meta.horizon_weeks} weeks")
+    return EXIT_OK
+
+
+def scenarios_command(args: argparse.Namespace) -> int:
+    from scenarios.errors import ScenarioError
+    from scenarios.loader import DEFAULT_SCENARIO, bundled_scenarios, load_scenario
+
+    rows = []
+    for name in bundled_scenarios():
+        try:
+            scenario = load_scenario(name)
+            about = f"{scenario.meta.horizon_weeks:>4} weeks  {scenario.meta.description}"
+        except ScenarioError as err:
+            about = f"   (does not load: {err})"
+        rows.append((name + (" (default)" if name == DEFAULT_SCENARIO else ""), about))
+    width = max(len(name) for name, _ in rows)
+    for name, about in rows:
+        print(f"{name.ljust(width)}  {about}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="labelmarket",
+        description="Agent-based simulation of the AI training-data market after an ownership shock.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser("run", help="run a scenario and write a run folder",
+                              description="Run a scenario headless, write a run folder and print a summary.")
+    run.add_argument("scenario", nargs="?", metavar="SCENARIO",
+                     help="a bundled scenario name (see `labelmarket scenarios`) or a .toml path "
+                          "(default: meta_scale_2025)")
+    run.add_argument("--seed", type=_whole(0), metavar="N", help="random seed (default: the scenario's meta.seed)")
+    run.add_argument("--weeks", type=_whole(1), metavar="N",
+                     help="weeks to simulate (default: the scenario's meta.horizon_weeks)")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE",
+                     help="override a scenario field by dotted path, e.g. --set behaviour.contagion_weight=0.4 "
+                          "(repeatable; values are TOML literals)")
+    run.add_argument("--out", metavar="DIR", help="run folder (default: runs/<scenario>-seed<N>-<UTC time>)")
+    run.add_argument("--force", action="store_true", help="replace --out if it already exists")
+    run.add_argument("--synthetic", type=parse_synthetic, metavar="labs=N,vendors=M",
+                     help="run a generated market of this size instead of a scenario file")
+    run.set_defaults(handler=run_command)
+
+    check = commands.add_parser("check", help="validate a scenario file",
+                                description="Validate a scenario file (with any --set overrides) and count it.")
+    check.add_argument("scenario", metavar="SCENARIO", help="a bundled scenario name or a .toml path")
+    check.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a field by dotted path")
+    check.set_defaults(handler=check_command)
+
+    listing = commands.add_parser("scenarios", help="list the bundled scenarios",
+                                  description="List the bundled scenarios with their descriptions.")
+    listing.set_defaults(handler=scenarios_command)
+
+    add_sweep_parser(commands)
+    add_analyze_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``labelmarket`` command; returns the exit status."""
+    from experiments.run_folder import RunFolderError
+    from scenarios.errors import ScenarioError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    args.argv = argv
+    try:
+        return int(args.handler(args))
+    except (ScenarioError, RunFolderError) as err:
+        print(f"labelmarket {args.command}: error: {err}", file=sys.stderr)
+    except UsageError as err:
+        print(f"labelmarket {args.command}: error: {err}", file=sys.stderr)
+    except KeyboardInterrupt:
+        note = " (no run folder was written)" if args.command == "run" else ""
+        print(f"labelmarket {args.command}: interrupted{note}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
