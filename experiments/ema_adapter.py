@@ -57,6 +57,17 @@ class BlackBoxRun:
             return {name: math.nan for name in self.outcomes}
 
 
+def _outputs_for(outcomes: Sequence[str], share_vendor: str | None) -> dict[str, Any]:
+    """The sweep outputs that produce these outcome names (``share_week_N`` → N, ``hhi_below_X_week`` → X)."""
+    outputs: dict[str, Any] = {"share_weeks": sorted({int(m[1]) for o in outcomes if (m := re.fullmatch(r"share_week_(\d+)", o))})}
+    thresholds = {float(m[1]) for o in outcomes if (m := re.fullmatch(r"hhi_below_([\d.]+)_week", o))}
+    if len(thresholds) == 1:
+        outputs["hhi_threshold"] = thresholds.pop()
+    if share_vendor:
+        outputs["share_vendor"] = share_vendor
+    return outputs
+
+
 def _mean(values: Sequence[float]) -> float:
     return float(sum(values) / len(values)) if len(values) else math.nan
 
@@ -86,7 +97,7 @@ def ema_model(
         "seed": seed,
         "design": {"method": "lhs", "samples": 2},
         "parameters": {path: {"bounds": [float(low), float(high)]} for path, (low, high) in parameters.items()},
-        "outputs": {"share_vendor": share_vendor} if share_vendor else {},
+        "outputs": _outputs_for(outcomes, share_vendor),
     }
     if weeks is not None:
         document["weeks"] = weeks

@@ -145,7 +145,7 @@ class ExecutorEngine(Engine):
         if cancel:
             for future in self._futures:
                 future.cancel()
-        self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
+        self.executor.shutdown(wait=not cancel)  # dask's ClientExecutor takes no cancel_futures
 
 
 class DaskEngine(ExecutorEngine):
@@ -195,8 +195,18 @@ def process_engine(workers: int) -> ExecutorEngine:
 
 def dask_engine(address: str, *, timeout_s: float = 30.0) -> DaskEngine:
     """Connect to a running scheduler (``tcp://HOST:PORT``) and wait for at least one worker."""
+    from urllib.parse import urlsplit
+
     from distributed import Client
 
+    where = urlsplit(address)
+    if where.scheme == "tcp" and where.hostname and where.port:
+        import socket
+
+        try:  # fail in a second, not after the client's whole timeout, when nothing listens there
+            socket.create_connection((where.hostname, where.port), timeout=5).close()
+        except OSError as error:
+            raise OSError(f"nothing answers at {address} ({error.strerror or error})") from None
     client = Client(address, timeout=f"{timeout_s}s", set_as_default=False)
     try:
         client.wait_for_workers(1, timeout=timeout_s)

@@ -4,6 +4,7 @@ Point a sweep file at one with ``run_function = "experiments.sweep.known_functio
 
 - :func:`ishigami`: the Ishigami–Homma (1990) function, whose Sobol indices are known in closed form;
 - :func:`toy_market`: a seeded stand-in with the model's weekly market frame, for the outputs and fan charts;
+- :func:`linear`: y = 4·x1 − 2·x2 + 0·x3, whose Morris μ* are (4, 2, 0)·range and σ are 0;
 - :func:`fragile`: fails for some parameters, to exercise failure handling.
 """
 
@@ -94,6 +95,15 @@ def toy_market(params: dict[str, Any], seed: int) -> dict[str, Any]:
     record = summarise_run(market, vendors, reference_week=reference_week, outputs=outputs, share_vendor="Big")
     record[WEEKLY_KEY] = market[["week", *MARKET_METRICS]]
     return record
+
+
+LINEAR_WEIGHTS = {"x1": 4.0, "x2": -2.0, "x3": 0.0}
+
+
+def linear(params: dict[str, Any], seed: int) -> dict[str, float]:
+    """y = 4·x1 − 2·x2 + 0·x3 for parameters whose last path part is x1, x2, x3 (deterministic)."""
+    x = {path.rsplit(".", 1)[-1]: float(value) for path, value in params.items()}
+    return {"y": sum(LINEAR_WEIGHTS[name] * x[name] for name in LINEAR_WEIGHTS)}
 
 
 def fragile(params: dict[str, Any], seed: int) -> dict[str, float]:

@@ -1,0 +1,55 @@
+"""EMA Workbench drives labelmarket through the adapter; model errors come back as NaN instead of hanging EMA."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # EMA warns that ipyparallel is missing
+    ema = pytest.importorskip("ema_workbench", reason="ema-workbench is the optional extra 'ema'")
+
+from experiments.ema_adapter import BlackBoxRun, ema_model, ema_name  # noqa: E402
+from experiments.sweep.known_functions import fragile  # noqa: E402
+
+
+def test_names_become_identifiers():
+    assert ema_name("events.meta_stake.stake") == "events__meta_stake__stake"
+    assert ema_name("vendors.Scale AI.quality") == "vendors__Scale_AI__quality"
+
+
+def test_errors_become_nan():
+    run = BlackBoxRun(fragile, {"p__a": "p.a", "p__b": "p.b"}, ["y", "ratio"], seed=1)
+    assert run(p__a=0.2, p__b=2.0) == {"y": 2.2, "ratio": 0.1}
+    assert all(math.isnan(v) for v in run(p__a=0.9, p__b=2.0).values())
+
+
+def test_emas_sequential_evaluator_runs_the_real_model():
+    model = ema_model({"events.meta_stake.stake": (0.0, 0.49), "behaviour.contagion_weight": (0.0, 2.0)},
+                      outcomes=["final_hhi", "share_week_4"], weeks=32, seed=3)
+    with ema.SequentialEvaluator(model) as evaluator:
+        experiments, outcomes = evaluator.perform_experiments(scenarios=3)
+    assert list(experiments["events__meta_stake__stake"].between(0, 0.49)) == [True] * 3
+    assert len(outcomes["final_hhi"]) == 3 and not any(math.isnan(v) for v in outcomes["final_hhi"])
+    assert all(0 < v < 1 for v in outcomes["share_week_4"])
+
+
+def test_a_failing_run_does_not_stop_emas_multiprocessing_evaluator():
+    model = ema_model({"p.a": (0.0, 1.0), "p.b": (0.5, 1.0)}, outcomes=["y"], run_point=fragile, name="fragile")
+    with ema.MultiprocessingEvaluator(model, n_processes=2) as evaluator:
+        experiments, outcomes = evaluator.perform_experiments(scenarios=12)
+    failed = experiments["p__a"] > 0.8
+    assert failed.any(), "the sample should include failing points"
+    assert all(math.isnan(y) for y in outcomes["y"][failed.to_numpy()])
+    assert not any(math.isnan(y) for y in outcomes["y"][~failed.to_numpy()])
+
+
+def test_replications_average_the_seeds():
+    model = ema_model({"p.a": (0.0, 0.5), "p.b": (0.5, 1.0)}, outcomes=["y"], run_point=fragile, replications=3,
+                      name="replicated")
+    with ema.SequentialEvaluator(model) as evaluator:
+        experiments, outcomes = evaluator.perform_experiments(scenarios=2)
+    expected = experiments["p__a"] + experiments["p__b"]
+    assert list(outcomes["y"]) == pytest.approx(list(expected))

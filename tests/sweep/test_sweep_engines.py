@@ -1,0 +1,135 @@
+"""The results are identical whichever engine runs them: in process, spawned local workers, or dask.
+
+The dask test starts a real ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1, and stops them by
+PID afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from experiments import load_results, sweep
+from experiments.sweep.engines import auto_batch_size
+from sweep_helpers import PYTHON, REPO, pid_alive, stop_pid, subprocess_env, toy_sweep
+
+REAL_MODEL_SWEEP = {
+    "name": "real",
+    "scenario": "meta_scale_2025",
+    "seed": 5,
+    "weeks": 40,  # short runs: this test is about engines, not the market
+    "replications": 2,
+    "design": {"method": "lhs", "samples": 3},
+    "parameters": {"events.meta_stake.stake": {"bounds": [0.0, 0.49]},
+                   "behaviour.contagion_weight": {"bounds": [0.0, 2.0]}},
+    "outputs": {"final_week": ["hhi", "effective_vendors"], "share_weeks": [8], "weekly_market": True},
+}
+KEYS = ["point_id", "replicate"]
+
+
+def results_of(outcome):
+    assert outcome.exit_code == 0, outcome
+    return load_results(outcome.run_dir)
+
+
+def assert_same(first, second, frames_equal):
+    frames_equal(first.runs, second.runs, KEYS)
+    frames_equal(first.weekly, second.weekly, [*KEYS, "week"])
+    for name in ("results.parquet", "weekly.parquet"):
+        assert (first.run_dir / name).read_bytes() == (second.run_dir / name).read_bytes(), f"{name} differs"
+
+
+def test_spawned_workers_match_the_sequential_run(tmp_path, frames_equal):
+    document = toy_sweep("lhs", replications=2, samples=12)
+    sequential = results_of(sweep(document, out=tmp_path / "seq", workers=1, progress=False))
+    pool = sweep(document, out=tmp_path / "pool", workers=2, batch_size=5, progress=False)
+    assert pool.computed == 24
+    assert_same(sequential, results_of(pool), frames_equal)
+    engine = results_of(pool).manifest["sessions"][-1]["engine"]
+    assert engine == {"kind": "processes", "workers": 2, "address": None}
+
+
+def test_batch_size_shrinks_for_small_sweeps_and_is_capped():
+    assert auto_batch_size(10, 1) == 1
+    assert auto_batch_size(10, 2) == 1
+    assert auto_batch_size(1000, 2) == 32
+    assert auto_batch_size(200, 2) == 13
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory):
+    """A real scheduler and two single-threaded workers on 127.0.0.1; yields the scheduler address."""
+    folder = tmp_path_factory.mktemp("dask")
+    scheduler_file = folder / "scheduler.json"
+    env = subprocess_env()
+    dask = str(Path(PYTHON).with_name("dask"))
+    started: list[subprocess.Popen] = []
+    logs = []
+
+    def start(*args: str, name: str) -> subprocess.Popen:
+        log = open(folder / f"{name}.log", "w")  # noqa: SIM115 - closed below
+        logs.append(log)
+        process = subprocess.Popen([dask, *args], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(REPO))
+        started.append(process)
+        return process
+
+    try:
+        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+              "--scheduler-file", str(scheduler_file), name="scheduler")
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        for i in range(2):
+            start("worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--no-nanny", "--no-dashboard",
+                  "--name", f"w{i}", name=f"worker{i}")
+        from distributed import Client
+
+        with Client(address, timeout="30s", set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        pids = [p.pid for p in started]
+        for process in reversed(started):  # workers first, then the scheduler
+            stop_pid(process.pid)
+            process.wait(timeout=10)
+        for log in logs:
+            log.close()
+        assert not any(pid_alive(pid) for pid in pids), "every dask process is stopped"
+
+
+def test_a_dask_cluster_matches_local_runs_on_the_real_model(tmp_path, dask_cluster, frames_equal):
+    sequential = results_of(sweep(REAL_MODEL_SWEEP, out=tmp_path / "seq", workers=1, progress=False))
+    assert sequential.manifest["resolved"]["target"]["share_vendor"] == "Scale AI"
+    on_dask = sweep(REAL_MODEL_SWEEP, out=tmp_path / "dask", scheduler=dask_cluster, batch_size=1, progress=False)
+    assert on_dask.computed == 6, "pure=False keeps every replicate"
+    dask_results = results_of(on_dask)
+    assert dask_results.manifest["sessions"][-1]["engine"] == {"kind": "dask", "workers": 2, "address": dask_cluster}
+    assert_same(sequential, dask_results, frames_equal)
+
+
+def test_the_cli_runs_on_the_cluster(tmp_path, dask_cluster):
+    from sweep_helpers import write_sweep
+
+    path = write_sweep(tmp_path, toy_sweep("grid", replications=1))
+    done = subprocess.run([PYTHON, "-m", "experiments.sweep", str(path), "--scheduler", dask_cluster,
+                           "--out", str(tmp_path / "out"), "--no-progress"],
+                          env=subprocess_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "6 runs, 6 ok, 0 failed" in done.stdout
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
+    from sweep_helpers import write_sweep
+
+    path = write_sweep(tmp_path, toy_sweep("grid", replications=1))
+    done = subprocess.run([PYTHON, "-m", "experiments.sweep", str(path), "--scheduler", "tcp://127.0.0.1:9",
+                           "--out", str(tmp_path / "out"), "--no-progress"],
+                          env=subprocess_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "cannot use the dask scheduler at tcp://127.0.0.1:9" in done.stderr

@@ -1,0 +1,102 @@
+"""What a sweep keeps of each run, and how the labelmarket model is checked before a sweep starts."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from experiments.sweep.outputs import largest_vendor, summarise_run
+from experiments.sweep.spec import Outputs, SweepError, load_sweep
+from experiments.sweep.targets import prepare_target
+
+
+def frames():
+    market = pd.DataFrame({"week": range(8), "hhi": [4000, 4000, 3900, 3000, 2600, 2400, 2300, 2450],
+                           "unmet_musd": [9, 0, 1, 5, 7, 2, 0, 0.5]})
+    for column in ("cr1", "cr4", "effective_vendors", "active_vendors", "entropy", "switched_musd",
+                   "vc_committed_musd", "entrants"):
+        market[column] = 1.0
+    vendors = pd.DataFrame({"week": [1, 1, 2, 2, 6], "vendor": ["Big", "Small", "Big", "Small", "Small"],
+                            "share": [0.7, 0.3, 0.6, 0.4, 1.0]})
+    return market, vendors
+
+
+def test_summary_statistics_count_weeks_from_the_shock():
+    market, vendors = frames()
+    outputs = Outputs(final_week=["hhi", "unmet_musd"], share_weeks=[0, 4, 9])
+    record = summarise_run(market, vendors, reference_week=2, outputs=outputs, share_vendor="Big")
+    assert record["final_hhi"] == 2450 and record["final_unmet_musd"] == 0.5
+    assert record["hhi_below_2500_week"] == 3.0  # week 5 is 3 weeks after the shock at week 2
+    assert record["peak_unmet_musd"] == 7.0  # the 9 at week 0 is before the shock
+    assert record["share_week_0"] == 0.6
+    assert record["share_week_4"] == 0.0  # Big has no row in week 6: no revenue
+    assert math.isnan(record["share_week_9"])  # week 11 is past the run
+
+
+def test_hhi_that_never_falls_below_the_threshold_is_nan():
+    market, vendors = frames()
+    record = summarise_run(market, vendors, reference_week=2, outputs=Outputs(hhi_threshold=1000), share_vendor="Big")
+    assert math.isnan(record["hhi_below_1000_week"])
+
+
+def test_largest_vendor_is_taken_before_the_shock():
+    _, vendors = frames()
+    assert largest_vendor(vendors, before_week=2) == "Big"
+    assert largest_vendor(vendors, before_week=7) == "Small"
+
+
+def real_sweep(**changes):
+    document = {"name": "real", "scenario": "meta_scale_2025", "design": {"method": "lhs", "samples": 4},
+                "parameters": {"events.meta_stake.stake": {"bounds": [0.0, 0.49]}}}
+    document.update(changes)
+    return load_sweep(document, name="real.toml")
+
+
+def test_the_default_share_vendor_is_the_shocked_one_and_the_run_reports_its_share():
+    target = prepare_target(real_sweep(weeks=30, outputs={"share_weeks": [2]}))
+    assert target.identity["share_vendor"] == "Scale AI"
+    assert target.identity["reference_week"] == 26 and target.identity["weeks"] == 30
+    record = target.run_point({"events.meta_stake.stake": 0.3}, 1)
+    assert 0 < record["share_week_2"] < 1
+    assert {"final_hhi", "peak_unmet_musd", "hhi_below_2500_week"} <= set(record)
+
+
+def test_a_counterfactual_without_the_shock_reports_the_same_vendor():
+    assert prepare_target(real_sweep(scenario="no_shock")).identity["share_vendor"] == "Scale AI"
+
+
+def test_a_chosen_share_vendor_must_exist():
+    assert prepare_target(real_sweep(outputs={"share_vendor": "Surge AI"})).identity["share_vendor"] == "Surge AI"
+    with pytest.raises(SweepError, match="no vendor called 'Scale'") as caught:
+        prepare_target(real_sweep(outputs={"share_vendor": "Scale"}))
+    assert caught.value.field == "outputs.share_vendor" and "Scale AI" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("parameters", "words"),
+    [
+        ({"behaviour.contagion_wieght": {"bounds": [0.0, 1.0]}}, "contagion_weight"),
+        ({"events.meta_stake.stake": {"bounds": [0.0, 1.5]}}, "1.5 is not usable"),
+        ({"labs.Goggle.data_sensitivity": {"bounds": [0.5, 1.0]}}, "Goggle"),
+    ],
+)
+def test_parameters_are_checked_against_the_scenario_before_any_run(parameters, words):
+    with pytest.raises(SweepError) as caught:
+        prepare_target(real_sweep(parameters=parameters))
+    assert caught.value.field == f'parameters."{next(iter(parameters))}"'
+    assert words in str(caught.value)
+    assert str(caught.value).startswith("real.toml: ")
+
+
+def test_share_weeks_must_fit_in_the_run():
+    with pytest.raises(SweepError, match="beyond the run's 60 weeks") as caught:
+        prepare_target(real_sweep(weeks=60))
+    assert caught.value.field == "outputs.share_weeks" and "weeks = 78" in str(caught.value)
+
+
+def test_an_unknown_scenario_is_named():
+    with pytest.raises(SweepError, match="no such scenario file") as caught:
+        prepare_target(real_sweep(scenario="meta_scale_2052"))
+    assert caught.value.field == "scenario"
