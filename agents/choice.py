@@ -7,18 +7,31 @@ from __future__ import annotations
 
 import numpy as np
 
+PACK_MIN_VENDORS = 64  # from this many vendors, diversified_split works on each row's allowed vendors only
+
 
 def softmax_split(value: np.ndarray, allowed: np.ndarray, intensity: float) -> np.ndarray:
     """Row-wise softmax of ``intensity * value`` over allowed vendors; rows with none allowed are all zero.
 
     The logit (multinomial) choice of buyer-seller models (Weisbuch, Kirman & Herreiner 2000).
     """
-    logits = np.where(allowed, intensity * value, -np.inf)
+    weights = np.multiply(value, intensity)
+    _softmax_in_place(weights, ~allowed)
+    return weights
+
+
+def _softmax_in_place(logits: np.ndarray, blocked: np.ndarray) -> None:
+    """Turn a block of logits into row-wise softmax shares in place; blocked cells get exactly 0.
+
+    One buffer and no temporaries of the block's size: this runs 25 times per review (diversified_split).
+    """
+    np.copyto(logits, -np.inf, where=blocked)
     top = logits.max(axis=1, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)
-    weights = np.where(allowed, np.exp(logits - top), 0.0)
-    total = weights.sum(axis=1, keepdims=True)
-    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    top[~np.isfinite(top)] = 0.0
+    logits -= top
+    np.exp(logits, out=logits)                   # exp(-inf) = 0: blocked cells weigh nothing
+    total = logits.sum(axis=1, keepdims=True)
+    np.divide(logits, total, out=logits, where=total > 0)  # a row with nothing allowed stays all zero
 
 
 def diversified_split(value: np.ndarray, allowed: np.ndarray, intensity: float, aversion: float | np.ndarray,
@@ -30,12 +43,49 @@ def diversified_split(value: np.ndarray, allowed: np.ndarray, intensity: float, 
     independence of irrelevant alternatives: when one vendor drops out, the largest remaining vendor does
     not simply take its proportional part. Solved by damped fixed-point iteration (contracting for
     damping < 2 / (1 + intensity * aversion / 4)). ``aversion`` may be a column (one value per row).
+
+    In a market of ``PACK_MIN_VENDORS`` or more vendors, each row is solved over its allowed vendors only
+    (packed into a narrow block): the same rule, much less arithmetic, since a lab considers a handful of
+    vendors; sums then run in a different order, so results may differ in the last bit from the dense path.
     """
+    if allowed.shape[1] >= PACK_MIN_VENDORS:
+        return _diversified_split_packed(value, allowed, intensity, aversion, iterations, damping)
+    return _diversified_split_dense(value, allowed, intensity, aversion, iterations, damping)
+
+
+def _diversified_split_dense(value: np.ndarray, allowed: np.ndarray, intensity: float,
+                             aversion: float | np.ndarray, iterations: int, damping: float) -> np.ndarray:
+    """diversified_split over every column of the block (not-allowed columns stay exactly 0)."""
     split = softmax_split(value, allowed, intensity)
     if np.all(np.asarray(aversion) <= 0):
         return split
+    blocked = ~allowed
+    step = np.empty_like(split)
     for _ in range(iterations):
-        split += damping * (softmax_split(value - aversion * split, allowed, intensity) - split)
+        # split += damping * (softmax(intensity * (value - aversion * split)) - split), without temporaries
+        np.multiply(split, aversion, out=step)
+        np.subtract(value, step, out=step)
+        step *= intensity
+        _softmax_in_place(step, blocked)
+        step -= split
+        step *= damping
+        split += step
+    return split
+
+
+def _diversified_split_packed(value: np.ndarray, allowed: np.ndarray, intensity: float,
+                              aversion: float | np.ndarray, iterations: int, damping: float) -> np.ndarray:
+    """diversified_split on a (rows, most allowed per row) block of each row's allowed vendors."""
+    counts = allowed.sum(axis=1)
+    width = int(counts.max(initial=0))
+    split = np.zeros(value.shape)
+    if width == 0:
+        return split
+    columns = np.argsort(~allowed, axis=1, kind="stable")[:, :width]  # allowed columns first, in order
+    packed_allowed = np.arange(width)[None, :] < counts[:, None]
+    packed = _diversified_split_dense(np.take_along_axis(value, columns, axis=1), packed_allowed, intensity, aversion,
+                               iterations, damping)
+    np.put_along_axis(split, columns, packed, axis=1)  # padding cells carry 0 onto not-allowed vendors
     return split
 
 
@@ -43,13 +93,21 @@ def sample_without_replacement(log_weight: np.ndarray, allowed: np.ndarray, coun
                                rng: np.random.Generator) -> np.ndarray:
     """(R, V) bool: for each row, ``count[r]`` distinct allowed columns drawn with probability ~ weight.
 
-    Gumbel-top-k: the k largest of log w + Gumbel noise are a weighted draw without replacement.
+    Gumbel-top-k: the k largest of log w + Gumbel noise are a weighted draw without replacement. A row
+    keeps its allowed cells whose key reaches its k-th largest key (found by partial sorting).
     """
     keys = np.where(allowed, log_weight + rng.gumbel(size=log_weight.shape), -np.inf)
-    order = np.argsort(-keys, axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(order.shape[1])[None, :].repeat(order.shape[0], axis=0), axis=1)
-    return (rank < count[:, None]) & allowed
+    n_rows, n_cols = keys.shape
+    k = np.minimum(count, n_cols)
+    k_max = int(k.max(initial=0))
+    if k_max == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    descending = -keys
+    if k_max < n_cols:
+        descending = np.partition(descending, k_max - 1, axis=1)[:, :k_max]
+    descending.sort(axis=1)
+    kth_key = -descending[np.arange(n_rows), np.maximum(k, 1) - 1]
+    return allowed & (keys >= kth_key[:, None]) & (k > 0)[:, None]
 
 
 def limit_move(desired_change: np.ndarray, max_move: np.ndarray, min_move: np.ndarray

@@ -18,12 +18,34 @@ def conflict_exposure(sensitivity: np.ndarray, rivalry: np.ndarray, stake: np.nd
                                    + w_t * sum_k departed_jk * rivalry_ik)) * (1 - efficacy * assurance_j)
     Partial ownership raises leak and foreclosure fears in proportion to financial interest, more with
     control (Salop & O'Brien 2000; Allain, Chambolle & Rey 2016).
+
+    Only vendors in which some lab's rival holds a stake or has taken talent can be exposed (few: an
+    acquired incumbent), so the sums run over those vendor columns and those investors alone.
     """
     control = np.where(voting, voting_weight, 1.0)
-    owner_pressure = rivalry @ (stake * control).T
-    talent_pressure = rivalry @ departed_talent.T
+    holding = stake * control
+    rivals = rivalry.any(axis=0)
+    exposed = np.flatnonzero((holding[:, rivals] != 0).any(axis=1) | (departed_talent[:, rivals] != 0).any(axis=1))
+    exposure = np.zeros((rivalry.shape[0], stake.shape[0]))
+    if exposed.size == 0:
+        return exposure
+    owner_pressure = rival_weighted_sum(rivalry, holding[exposed])
+    talent_pressure = rival_weighted_sum(rivalry, departed_talent[exposed])
     raw = sensitivity[:, None] * (stake_weight * owner_pressure + talent_weight * talent_pressure)
-    return np.minimum(raw, 1.0) * (1.0 - assurance_efficacy * assurance)[None, :]
+    exposure[:, exposed] = np.minimum(raw, 1.0) * (1.0 - assurance_efficacy * assurance[exposed])[None, :]
+    return exposure
+
+
+def rival_weighted_sum(rivalry: np.ndarray, holding: np.ndarray) -> np.ndarray:
+    """(L, C) sum_k rivalry_ik * holding_ck, over the investors k that some lab rivals and that hold something.
+
+    An explicit sum over those few investors rather than a matrix product: it skips the many zero terms and
+    keeps BLAS threads (which stall when other processes share the cores) out of the weekly loop.
+    """
+    pressure = np.zeros((rivalry.shape[0], holding.shape[0]))
+    for k in np.flatnonzero(rivalry.any(axis=0) & holding.any(axis=0)):
+        pressure += rivalry[:, k, None] * holding[None, :, k]
+    return pressure
 
 
 def peer_exit_share(withdrawn_musd: np.ndarray, spend_musd: np.ndarray) -> np.ndarray:
@@ -32,11 +54,11 @@ def peer_exit_share(withdrawn_musd: np.ndarray, spend_musd: np.ndarray) -> np.nd
     others' withdrawals / (others' current spend + others' withdrawals); the lab's own row is excluded.
     """
     withdrawn_others = withdrawn_musd.sum(axis=0)[None, :] - withdrawn_musd
-    held_others = spend_musd.sum(axis=0)[None, :] - spend_musd
-    base = held_others + withdrawn_others
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(base > 1e-9, withdrawn_others / base, 0.0)
-    return np.clip(share, 0.0, 1.0)
+    base = spend_musd.sum(axis=0)[None, :] - spend_musd
+    base += withdrawn_others
+    share = np.zeros_like(base)
+    np.divide(withdrawn_others, base, out=share, where=base > 1e-9)
+    return np.clip(share, 0.0, 1.0, out=share)
 
 
 def threshold_contagion(peer_exit: np.ndarray, threshold: np.ndarray, weight: float) -> np.ndarray:
@@ -45,12 +67,19 @@ def threshold_contagion(peer_exit: np.ndarray, threshold: np.ndarray, weight: fl
     contagion_ij = weight * max(0, exit_ij - theta_i) / (1 - theta_i)   (Granovetter 1978; Watts 2002)
     """
     theta = threshold[:, None]
-    return weight * np.maximum(0.0, peer_exit - theta) / np.maximum(1.0 - theta, 1e-9)
+    contagion = np.subtract(peer_exit, theta)
+    np.maximum(0.0, contagion, out=contagion)
+    contagion *= weight
+    contagion /= np.maximum(1.0 - theta, 1e-9)
+    return contagion
 
 
 def anchored_update(opinion: np.ndarray, anchor: np.ndarray, rate: float) -> np.ndarray:
     """Move an opinion a share ``rate`` of the way to its anchor (Friedkin & Johnsen 1990)."""
-    return opinion + rate * (anchor - opinion)
+    moved = np.subtract(anchor, opinion)
+    moved *= rate
+    moved += opinion
+    return moved
 
 
 def asymmetric_update(level: np.ndarray, target: np.ndarray, fall_rate: float, recovery_rate: float) -> np.ndarray:
@@ -58,8 +87,11 @@ def asymmetric_update(level: np.ndarray, target: np.ndarray, fall_rate: float, r
 
     Trust is destroyed quickly and rebuilt slowly (Slovic 1993, the asymmetry principle).
     """
-    rate = np.where(target < level, fall_rate, recovery_rate)
-    return level + rate * (target - level)
+    gap = np.subtract(target, level)
+    moved = np.multiply(gap, recovery_rate)
+    np.multiply(gap, fall_rate, out=moved, where=gap < 0)
+    moved += level
+    return moved
 
 
 def dissatisfaction(spend_musd: np.ndarray, trust: np.ndarray, aspiration: float) -> np.ndarray:
