@@ -1,0 +1,154 @@
+"""Rules of 'Labs perceive': conflict exposure, perceived neutrality with peer contagion, and trust.
+
+Each test fails if its rule is wrong. The pure helpers (agents/perception.py) are tested on hand-made
+arrays; the rule in Lab.perceive is tested on small markets with pinned behaviour (core_markets.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from agents import perception
+from agents.lab import Lab
+from core_markets import build, index, lab, rival_stake_market, run, series, vendor
+from model.market_model import MarketModel
+from scenarios.behaviour import Behaviour
+
+WEIGHTS = dict(stake_weight=2.0, voting_weight=1.6, talent_weight=1.5, assurance_efficacy=0.5)
+
+
+def exposure(rivalry: float = 1.0, stake: float = 0.3, voting: bool = False, departed: float = 0.0,
+             assurance: float = 0.0, sensitivity: float = 0.8, **weights: float) -> float:
+    """Exposure of one lab to one vendor with one owner."""
+    return float(perception.conflict_exposure(
+        np.array([sensitivity]), np.array([[rivalry]]), np.array([[stake]]), np.array([[voting]]),
+        np.array([[departed]]), np.array([assurance]), **{**WEIGHTS, **weights})[0, 0])
+
+
+# ------------------------------------------------------------------------------------ conflict exposure
+def test_a_rivals_stake_creates_exposure_and_a_non_rivals_does_not():
+    assert exposure(rivalry=1.0) > 0.0
+    assert exposure(rivalry=0.0) == 0.0
+    assert exposure(rivalry=1.0) > exposure(rivalry=0.5) > 0.0
+
+
+def test_exposure_grows_with_stake_and_sensitivity():
+    assert exposure(stake=0.1) < exposure(stake=0.2) < exposure(stake=0.3)
+    assert exposure(sensitivity=0.2) < exposure(sensitivity=0.8)
+    assert exposure(sensitivity=0.0) == 0.0
+
+
+def test_a_voting_stake_hurts_more_than_a_non_voting_one():
+    assert exposure(voting=True) > exposure(voting=False) > 0.0
+    assert exposure(voting=True) == pytest.approx(1.6 * exposure(voting=False))
+
+
+def test_talent_gone_to_a_rival_creates_exposure_without_any_stake():
+    assert exposure(stake=0.0, departed=0.1) > 0.0
+    assert exposure(stake=0.0, departed=0.1, rivalry=0.0) == 0.0
+
+
+def test_assurances_reduce_exposure_but_never_to_zero():
+    strongest = Behaviour.model_fields["assurance_efficacy"].metadata
+    top = next(m.le for m in strongest if hasattr(m, "le"))
+    assert top < 1.0, "the schema must keep assurance efficacy below 1, or assurances could erase exposure"
+    with pytest.raises(ValidationError):
+        Behaviour(assurance_efficacy=1.0)
+    levels = [exposure(assurance=a, assurance_efficacy=top) for a in (0.0, 0.5, 1.0)]
+    assert levels[0] > levels[1] > levels[2] > 0.0
+
+
+def test_exposure_never_exceeds_one():
+    assert exposure(stake=1.0, voting=True, departed=1.0, sensitivity=1.0, stake_weight=10.0) <= 1.0
+
+
+def test_in_the_model_a_rivals_stake_lowers_neutrality_but_not_for_a_non_rival():
+    market = rival_stake_market(behaviour={"contagion_weight": 0.0})
+    allocations = run(market).frames()["allocations"]
+    rival = series(allocations, "perceived_neutrality", lab="Rival", vendor="Incumbent")
+    bystander = series(allocations, "perceived_neutrality", lab="Bystander", vendor="Incumbent")
+    owner = series(allocations, "perceived_neutrality", lab="Acquirer", vendor="Incumbent")
+    assert rival[0] == pytest.approx(1.0) and rival[-1] < 0.5
+    np.testing.assert_allclose(bystander, 1.0)
+    np.testing.assert_allclose(owner, 1.0)  # an owner's own stake is no conflict for it
+
+
+def test_in_the_model_a_voting_stake_lowers_neutrality_more():
+    weeks = slice(3, 12)
+    voting = series(run(rival_stake_market(behaviour={"contagion_weight": 0.0}, voting=True, stake=0.2)).frames()
+                    ["allocations"], "perceived_neutrality", lab="Rival", vendor="Incumbent")
+    silent = series(run(rival_stake_market(behaviour={"contagion_weight": 0.0}, voting=False, stake=0.2)).frames()
+                    ["allocations"], "perceived_neutrality", lab="Rival", vendor="Incumbent")
+    assert np.all(voting[weeks] < silent[weeks])
+
+
+# --------------------------------------------------------------------------------- peers' exits
+def test_peer_exit_share_counts_only_the_other_labs():
+    withdrawn = np.array([[30.0, 0.0], [0.0, 0.0], [10.0, 0.0]])
+    spend = np.array([[0.0, 50.0], [50.0, 50.0], [40.0, 0.0]])
+    share = perception.peer_exit_share(withdrawn, spend)
+    # lab 0 sees lab 2's exit: 10 / (50 + 40 + 10); its own withdrawal of 30 does not count
+    assert share[0, 0] == pytest.approx(10.0 / 100.0)
+    assert share[1, 0] == pytest.approx(40.0 / 80.0)  # (30 + 10) / ((0 + 40) + (30 + 10))
+    assert share[2, 0] == pytest.approx(30.0 / 80.0)
+    np.testing.assert_allclose(share[:, 1], 0.0)
+
+
+def test_peers_exits_lower_neutrality_only_above_the_threshold():
+    threshold = np.array([0.2, 0.2])
+    below = perception.threshold_contagion(np.array([[0.19], [0.0]]), threshold, weight=0.6)
+    above = perception.threshold_contagion(np.array([[0.5], [0.9]]), threshold, weight=0.6)
+    np.testing.assert_allclose(below, 0.0)
+    assert 0.0 < above[0, 0] < above[1, 0]
+    assert above[1, 0] == pytest.approx(0.6 * (0.9 - 0.2) / 0.8)
+
+
+def _peer_market() -> MarketModel:
+    market = build(labs={"Watcher": lab(100.0, {"Common": 50.0, "Other": 50.0}),
+                         "Peer": lab(100.0, {"Common": 100.0})},
+                   vendors={"Common": vendor(400.0), "Other": vendor(300.0)},
+                   behaviour={"contagion_weight": 0.8, "contagion_threshold": 0.2})
+    return MarketModel(market, rng=3)
+
+
+@pytest.mark.parametrize("withdrawn, falls", [(400.0, True), (2.0, False)])
+def test_in_the_model_peers_exits_lower_a_labs_neutrality_and_small_ones_do_not(withdrawn, falls):
+    treated, control = _peer_market(), _peer_market()
+    i, j = index(treated, "Watcher", "Common")
+    peer = index(treated, "Peer")
+    treated.state.withdrawn_musd[peer, j] = withdrawn  # the peer has just pulled this much out of Common
+    Lab.perceive(treated)
+    Lab.perceive(control)
+    after, before = treated.state.perceived_neutrality[i, j], control.state.perceived_neutrality[i, j]
+    if falls:
+        assert after < before - 0.01
+    else:
+        assert after == pytest.approx(before)
+    # the exit says nothing about the other vendor
+    assert treated.state.perceived_neutrality[i, 1 - j] == pytest.approx(control.state.perceived_neutrality[i, 1 - j])
+
+
+# --------------------------------------------------------------------------------------------- trust
+def test_trust_falls_faster_than_it_rises():
+    fall = 0.8 - perception.asymmetric_update(np.array([0.8]), np.array([0.2]), 0.45, 0.03)[0]
+    rise = perception.asymmetric_update(np.array([0.2]), np.array([0.8]), 0.45, 0.03)[0] - 0.2
+    assert fall == pytest.approx(0.45 * 0.6)
+    assert rise == pytest.approx(0.03 * 0.6)
+    assert fall > rise > 0.0
+
+
+def test_in_the_model_trust_lost_to_a_stake_returns_slowly_after_divestment():
+    market = rival_stake_market(behaviour={"contagion_weight": 0.0}, horizon_weeks=40)
+    events = {**{k: v.model_dump() for k, v in market.events.items()},
+              "sale": {"kind": "divestment", "week": 12, "investor": "Owner", "vendor": "Incumbent"}}
+    market = build(labs={k: v.model_dump() for k, v in market.labs.items()},
+                   vendors={k: v.model_dump() for k, v in market.vendors.items()},
+                   investors={k: v.model_dump(exclude_none=True) for k, v in market.investors.items()},
+                   events=events, behaviour=market.behaviour.model_dump(), horizon_weeks=40)
+    trust = series(run(market).frames()["allocations"], "trust", lab="Rival", vendor="Incumbent")
+    worst_week_fall = -np.diff(trust[:13]).min()
+    best_week_rise = np.diff(trust[13:]).max()
+    assert worst_week_fall > 5 * best_week_rise > 0.0
+    assert trust[-1] < trust[0] - 0.05  # 28 weeks after the sale it has still not recovered
