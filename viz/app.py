@@ -1,34 +1,103 @@
-"""Stand-in page until the market model lands: a coin-flip model in SolaraViz.
+"""The classroom dashboard: Mesa's SolaraViz for the controls, and six views of the market in the main area.
 
-It only exists so the browser-test harness in tests/browser/ can be proven; it is replaced by the dashboard.
+Serve it with ``labelmarket viz [SCENARIO]`` (see ``viz/serve.py``). Each browser session gets its own run,
+so a class can share one server.
 """
 
-import mesa
+from __future__ import annotations
+
+import os
+from html import escape
+
 import solara
-from mesa.visualization import SolaraViz, make_plot_component
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from scenarios import DEFAULT_SCENARIO
+from viz.charts import hhi_svg, shares_svg
+from viz.event_log import event_log_html
+from viz.heatmap import MEASURES, heatmap_svg
+from viz.interventions import InterventionPanel
+from viz.key_figures import key_figures_html
+from viz.network import network_svg
+from viz.parameters import knobs, model_params
+from viz.run import ClassroomRun
+from viz.serve import SCENARIO_ENV
+
+TITLE = "labelmarket: who sells AI training data after Meta's stake in Scale AI?"
+PLAY_INTERVAL_MS = 100
 
 
-class CoinFlips(mesa.Model):
-    def __init__(self, n=50, rng=None):
-        super().__init__(rng=rng)
-        self.n = n
-        self.heads = 0
-        self.datacollector = mesa.DataCollector(model_reporters={"heads": "heads"})
-        self.datacollector.collect(self)
-
-    def step(self):
-        self.heads = int(self.rng.binomial(self.n, 0.5))
-        self.datacollector.collect(self)
+def start_scenario() -> str:
+    return os.environ.get(SCENARIO_ENV) or DEFAULT_SCENARIO
 
 
 @solara.component
-def HeadsText(model):
-    from mesa.visualization.utils import update_counter
+def Picture(markup: str):
+    solara.HTML(tag="div", unsafe_innerHTML=markup, style={"width": "100%"})
 
+
+@solara.component
+def HeatmapView(run: ClassroomRun):
+    shown = solara.use_reactive(MEASURES["trust"])
+    measure = next(key for key, words in MEASURES.items() if words == shown.value)
+    with solara.Card("How labs see each vendor"):
+        solara.ToggleButtonsSingle(value=shown, values=list(MEASURES.values()), dense=True)
+        Picture(heatmap_svg(run, measure))
+
+
+@solara.component
+def KnobGuide():
+    """What each sidebar knob means, straight from the parameter definitions (below SolaraViz's cards:
+    solara orders sidebar parts by nesting depth, so this is rendered one level deeper than theirs)."""
+    rows = "".join(f"<li><b>{escape(k.label)}</b>: {escape(k.meaning)} "
+                   f"<span style='color:#666'>({escape(k.unit)}; {k.low:g} to {k.high:g})</span></li>"
+                   for k in knobs())
+    with solara.Sidebar(), solara.Details("What the knobs do"):
+        solara.HTML(tag="div", unsafe_innerHTML=(
+            f"<ul style='padding-left:16px;font-size:13px'>{rows}</ul><p style='font-size:13px'>Knob changes "
+            "take effect when you press Reset. A knob left where it starts keeps each scenario's own value.</p>"))
+
+
+@solara.component
+def Dashboard(run: ClassroomRun):
     update_counter.get()
-    solara.Text(f"Week {int(model.time)}: {model.heads} heads")
+    with solara.Column(gap="12px", style={"padding": "4px 12px"}):
+        Picture(key_figures_html(run))
+        with solara.Columns([1, 1]):
+            with solara.Card("Who sells the data: revenue shares"):
+                Picture(shares_svg(run))
+            with solara.Card("How concentrated is the market? (HHI)"):
+                Picture(hhi_svg(run))
+        with solara.Columns([1, 1]):
+            with solara.Card("Why they moved: event log, newest first"):
+                Picture(event_log_html(run))
+            with solara.Card("Intervene now (no reset)"):
+                InterventionPanel(run)
+        with solara.Columns([1, 1]):
+            with solara.Card("Contracts: who buys from whom"):
+                Picture(network_svg(run))
+            HeatmapView(run)
 
 
-model_params = {"n": {"type": "SliderInt", "value": 50, "min": 10, "max": 100, "step": 1, "label": "Coins"}}
-page = SolaraViz(CoinFlips(rng=1), components=[HeadsText, make_plot_component("heads")],
-                 model_params=model_params, name="Coin flips")
+@solara.component
+def ClassroomPage(run: solara.Reactive[ClassroomRun], scenario_name: str = DEFAULT_SCENARIO):
+    """The whole page around a run that SolaraViz's Step, Play and Reset act on."""
+    params = solara.use_memo(lambda: model_params(scenario_name), [scenario_name])
+    with solara.Column(gap="0px"):  # SolaraViz leaves empty placeholders here; no gaps between them
+        SolaraViz(run, components=[], model_params=params, name=TITLE, play_interval=PLAY_INTERVAL_MS)
+        SidebarExtras()
+        Dashboard(run.value)
+
+
+@solara.component
+def SidebarExtras():
+    KnobGuide()
+
+
+@solara.component
+def Page():
+    """What ``solara run viz/app.py`` serves: a fresh run per browser session."""
+    scenario = start_scenario()
+    first_run = solara.use_memo(lambda: ClassroomRun(scenario), [])
+    ClassroomPage(solara.use_reactive(first_run), scenario)

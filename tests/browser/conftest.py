@@ -12,10 +12,8 @@ See ../../../shared/notes/solara-in-a-real-browser.md for why each flag is there
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -24,8 +22,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-APP = REPO / "viz" / "app.py"
+from scenarios import DEFAULT_SCENARIO
+from viz.serve import APP, REPO, server_environment, solara_command
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -91,10 +90,8 @@ def _wait_until_serving(server: SolaraServer) -> None:
 def solara_server(chromium_executable, tmp_path_factory):
     port = _free_port()
     log_path = tmp_path_factory.mktemp("solara-server") / "server.log"
-    command = [sys.executable, "-m", "solara", "run", str(APP), "--host", LOOPBACK, "--port", str(port),
-               "--production", "--no-open", "--no-check-version"]
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    command = solara_command(LOOPBACK, port)  # exactly what `labelmarket viz` runs
+    env = server_environment(DEFAULT_SCENARIO)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     server = SolaraServer(url=f"http://{LOOPBACK}:{port}/", log_path=log_path, process=process)

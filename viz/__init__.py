@@ -1,0 +1,1 @@
+"""The live classroom dashboard (Solara + Mesa's SolaraViz): ``labelmarket viz`` serves ``viz/app.py``."""

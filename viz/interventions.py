@@ -1,0 +1,108 @@
+"""Interventions the teacher fires during a run: announce a stake, issue assurances, divest, fund an entrant.
+
+Each button builds an ordinary scenario event for the current week and hands it to the running market
+(``MarketModel.apply``, the same door scheduled events go through), so it shows in the event log at once and
+acts from this week on. Nothing is reset.
+"""
+
+from __future__ import annotations
+
+import solara
+from mesa.visualization.utils import force_update, update_counter
+
+from agents.investor import ENTRANT_FUND_STAKE
+from scenarios.schema import Assurance, Divestment, Entry, OwnershipChange, Owner
+from viz.parameters import knobs, shock_event
+from viz.run import ClassroomRun
+
+
+def default_investor(run: ClassroomRun) -> str:
+    """The investor of the scenario's ownership change, else the first strategic investor."""
+    event = shock_event(run.market.market_scenario, OwnershipChange)
+    s = run.market.state
+    strategic = [name for k, name in enumerate(s.investor_names) if s.is_strategic[k]]
+    return event.investor if event else (strategic or s.investor_names)[0]
+
+
+def announce_stake(run: ClassroomRun, investor: str, vendor: str, stake: float, voting: bool) -> None:
+    run.intervene(OwnershipChange(kind="ownership_change", week=run.week, investor=investor, vendor=vendor,
+                                  stake=stake, voting=voting), "stake")
+
+
+def issue_assurances(run: ClassroomRun, vendor: str, strength: float) -> None:
+    run.intervene(Assurance(kind="assurance", week=run.week, vendor=vendor, strength=strength), "assurance")
+
+
+def divest(run: ClassroomRun, investor: str, vendor: str) -> None:
+    """Sell the investor's whole stake; refuses (ValueError) if it holds none."""
+    s = run.market.state
+    if s.stake[s.vendor_names.index(vendor), s.investor_names.index(investor)] <= 0:
+        raise ValueError(f"{investor} holds no stake in {vendor}: nothing to divest")
+    run.intervene(Divestment(kind="divestment", week=run.week, investor=investor, vendor=vendor), "divest")
+
+
+def fund_neutral_entrant(run: ClassroomRun) -> str:
+    """The venture fund with the most capital left founds a neutral entrant sized like the model's own
+    VC-founded entrants (``behaviour.entrant_*``); returns the entrant's name."""
+    s, b = run.market.state, run.market.behaviour
+    funds = [k for k in range(len(s.investor_names)) if not s.is_strategic[k]]
+    if not funds:
+        raise ValueError("this scenario has no venture fund to fund an entrant")
+    k = max(funds, key=lambda fund: s.capital_left_musd[fund])
+    number = 1
+    while f"Class-funded entrant {number}" in s.vendor_names:
+        number += 1
+    name = f"Class-funded entrant {number}"
+    j = s.vendor_names.index(run.focus_vendor)
+    run.intervene(Entry(kind="entry", week=run.week, vendor=name, segment=s.segments[s.segment[j]],
+                        capacity_musd=b.entrant_capacity_musd, quality=b.entrant_quality_mean,
+                        cash_musd=b.vc_ticket_share * float(s.capital_musd[k]),
+                        owners={s.investor_names[k]: Owner(stake=ENTRANT_FUND_STAKE, voting=True)}), "entrant")
+    return name
+
+
+@solara.component
+def InterventionPanel(run: ClassroomRun):
+    """Pickers and the four intervention buttons; each click acts on the running market."""
+    update_counter.get()
+    spec = {knob.name: knob for knob in knobs()}
+    s = run.market.state
+    investor = solara.use_reactive("")
+    vendor = solara.use_reactive("")
+    stake = solara.use_reactive(spec["stake"].default)
+    voting = solara.use_reactive(False)
+    strength = solara.use_reactive(spec["assurance_strength"].default or 0.5)
+    message = solara.use_reactive("")
+    vendors = [name for j, name in enumerate(s.vendor_names) if s.active[j]]
+    chosen_investor = investor.value if investor.value in s.investor_names else default_investor(run)
+    chosen_vendor = vendor.value if vendor.value in vendors else run.focus_vendor
+
+    def act(action, *args):
+        def on_click():
+            try:
+                action(run, *args)
+                message.set("")
+            except ValueError as error:
+                message.set(str(error))
+            force_update()
+        return on_click
+
+    with solara.Row(gap="8px"):
+        solara.Select("Investor", value=chosen_investor, values=list(s.investor_names), on_value=investor.set)
+        solara.Select("Vendor", value=chosen_vendor, values=vendors, on_value=vendor.set)
+    with solara.Row(gap="8px", style={"align-items": "center"}):
+        solara.SliderFloat("Stake", value=stake, min=spec["stake"].low, max=spec["stake"].high, step=0.01,
+                           thumb_label="always")
+        solara.Checkbox(label="with votes", value=voting)
+    with solara.Row(gap="8px"):
+        solara.Button("Announce stake", color="primary",
+                      on_click=act(announce_stake, chosen_investor, chosen_vendor, stake.value, voting.value))
+        solara.Button("Divest", color="primary", outlined=True, on_click=act(divest, chosen_investor, chosen_vendor))
+    solara.SliderFloat("Assurance strength", value=strength, min=spec["assurance_strength"].low,
+                       max=spec["assurance_strength"].high, step=0.01, thumb_label="always")
+    with solara.Row(gap="8px"):
+        solara.Button("Issue assurances", color="primary",
+                      on_click=act(issue_assurances, chosen_vendor, strength.value))
+        solara.Button("Fund a neutral entrant", color="success", on_click=act(fund_neutral_entrant))
+    if message.value:
+        solara.Warning(message.value)

@@ -1,0 +1,71 @@
+"""The contract network: labs on the left, vendors on the right, one line per contract.
+
+A line's width is the spend and its colour the lab's trust in that vendor. A vendor's circle grows with its
+revenue; a red ring and a note mark a vendor in which a strategic investor (a rival lab) holds a stake.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from viz import svg
+from viz.run import ClassroomRun
+
+WIDTH = 660
+LAB_X, VENDOR_X = 190, 370
+ROW = 34
+TOP = 40
+MIN_SPEND_MUSD = 0.5
+MAX_EDGE_WIDTH = 14.0
+STAKE_COLOUR = "#C62828"
+
+
+def rival_stakes(run: ClassroomRun, j: int) -> list[str]:
+    """Notes such as 'Meta Platforms 49 % non-voting' for each strategic stake in vendor j."""
+    s = run.market.state
+    notes = []
+    for k in np.flatnonzero(s.is_strategic & (s.stake[j] > 0)):
+        votes = "voting" if s.voting[j, k] else "non-voting"
+        notes.append(f"{s.investor_names[k]} {s.stake[j, k]:.0%} {votes}")
+    return notes
+
+
+def network_svg(run: ClassroomRun) -> str:
+    s = run.market.state
+    vendors = [j for j in range(s.n_vendors) if s.active[j]]
+    rows = max(s.n_labs, len(vendors))
+    height = TOP + rows * ROW + 70
+    lab_y = {i: TOP + (i + 0.5) * rows * ROW / s.n_labs for i in range(s.n_labs)}
+    vendor_y = {j: TOP + (row + 0.5) * rows * ROW / len(vendors) for row, j in enumerate(vendors)}
+    revenue = s.revenue_musd()
+    radius = {j: 6 + 26 * np.sqrt(revenue[j] / max(revenue.max(), 1e-9)) for j in vendors}
+    biggest = max(float(s.spend_musd.max()), 1e-9)
+
+    shapes = [svg.text(LAB_X, 18, "labs", 14, "end", svg.MUTED), svg.text(VENDOR_X, 18, "vendors", 14,
+                                                                          "middle", svg.MUTED)]
+    contracts = [(float(s.spend_musd[i, j]), i, j) for i in range(s.n_labs) for j in vendors
+                 if s.spend_musd[i, j] > MIN_SPEND_MUSD]
+    for spend, i, j in sorted(contracts):
+        shapes.append(svg.line(LAB_X + 6, lab_y[i], VENDOR_X - radius[j], vendor_y[j],
+                               svg.trust_colour(s.trust[i, j]), 1 + MAX_EDGE_WIDTH * spend / biggest, opacity=0.85))
+    for i, name in enumerate(s.lab_names):
+        shapes.append(svg.circle(LAB_X, lab_y[i], 6, "#555", label=f"{name}: ${s.budget_musd[i]:,.0f}M/yr budget"))
+        shapes.append(svg.text(LAB_X - 12, lab_y[i], name, 14, "end", baseline="middle"))
+    for j in vendors:
+        notes = rival_stakes(run, j)
+        ring = (STAKE_COLOUR, 4.0) if notes else ("white", 1.5)
+        shapes.append(svg.circle(VENDOR_X, vendor_y[j], radius[j], svg.vendor_colour(j, run.first_entrant),
+                                 ring[0], ring[1], f"{s.vendor_names[j]}: ${revenue[j]:,.0f}M/yr revenue"))
+        x = VENDOR_X + radius[j] + 8
+        shapes.append(svg.text(x, vendor_y[j] - (8 if notes else 0), f"{s.vendor_names[j]}  ${revenue[j]:,.0f}M",
+                               14, baseline="middle"))
+        if notes:
+            shapes.append(svg.text(x, vendor_y[j] + 10, "rival owner: " + "; ".join(notes), 12,
+                                   colour=STAKE_COLOUR, baseline="middle"))
+    shapes += svg.trust_legend(40, height - 40, "line colour: the lab's trust")
+    shapes.append(svg.text(260, height - 22, "line width: spend; circle: vendor revenue ($M/yr)", 13,
+                           colour=svg.MUTED))
+    owned = [s.vendor_names[j] for j in vendors if rival_stakes(run, j)]
+    label = (f"Contract network, week {run.report_week(run.week)}: {len(contracts)} contracts"
+             + (f"; rival-owned: {', '.join(owned)}" if owned else ""))
+    return svg.document(WIDTH, height, label, shapes)
