@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+LOWEST_FLOAT = float(np.finfo(float).min)
 PACK_MIN_VENDORS = 64  # from this many vendors, diversified_split works on each row's allowed vendors only
 
 
@@ -26,11 +27,11 @@ def _softmax_in_place(logits: np.ndarray, blocked: np.ndarray) -> None:
     One buffer and no temporaries of the block's size: this runs 25 times per review (diversified_split).
     """
     np.copyto(logits, -np.inf, where=blocked)
-    top = logits.max(axis=1, keepdims=True)
-    top[~np.isfinite(top)] = 0.0
-    logits -= top
+    # The row maximum, floored at the lowest float so that a row with nothing allowed stays finite.
+    top = np.maximum.reduce(logits, axis=1, keepdims=True, initial=LOWEST_FLOAT)
+    np.subtract(logits, top, out=logits)
     np.exp(logits, out=logits)                   # exp(-inf) = 0: blocked cells weigh nothing
-    total = logits.sum(axis=1, keepdims=True)
+    total = np.add.reduce(logits, axis=1, keepdims=True)
     np.divide(logits, total, out=logits, where=total > 0)  # a row with nothing allowed stays all zero
 
 
