@@ -34,11 +34,14 @@ def start_scenario() -> str:
 
 @solara.component
 def Picture(markup: str):
-    solara.HTML(tag="div", unsafe_innerHTML=markup, style={"width": "100%"})
+    """A view's markup on white, so its dark ink stays readable when the dark theme is on."""
+    solara.HTML(tag="div", unsafe_innerHTML=markup,
+                style={"width": "100%", "background": "white", "color": "#222", "border-radius": "4px"})
 
 
 @solara.component
 def HeatmapView(run: ClassroomRun):
+    update_counter.get()  # redraw every step: the run object itself stays the same
     shown = solara.use_reactive(MEASURES["trust"])
     measure = next(key for key, words in MEASURES.items() if words == shown.value)
     with solara.Card("How labs see each vendor"):

@@ -3,11 +3,14 @@
 import ipyvuetify as v
 
 
-def test_step_advances_both_markets_and_the_views(rendered):
+def test_step_advances_both_markets_and_every_view(rendered):
     rendered.click("Step")
     run = rendered.run.value
     assert run.market.week == run.twin.week == 1
-    assert "<h2" in rendered.html(f"Week {run.report_week(1)}:")
+    week = run.report_week(1)
+    assert "<h2" in rendered.html(f"Week {week}:")
+    for view in ["Vendor revenue shares", "HHI", "Contract network", "Trust heatmap"]:
+        assert f"week {week}" in rendered.html(f'aria-label="{view}')
 
 
 def test_a_moved_slider_changes_the_parameter_on_reset(rendered):
