@@ -236,17 +236,49 @@ def test_consistency_figures_match_the_scenario() -> None:
         for vendor, amount in lab.contracts.items():
             revenue[vendor] += amount
     text = doc("calibration.md")
+    cost_ratio = Behaviour().operating_cost_ratio
     for vendor, total in revenue.items():
-        row = re.search(rf"^\| {re.escape(vendor)} \|([^|]*)\|([^|]*)\|", text, re.MULTILINE)
+        row = re.search(rf"^\| {re.escape(vendor)} \|" + r"([^|]*)\|" * 7, text, re.MULTILINE)
         assert row, f"consistency table has no row for {vendor}"
-        assert float(row[2]) == pytest.approx(total), f"{vendor}: quoted revenue {row[2]}, contracts sum to {total}"
-        terms = dict(re.findall(r"(.+?) ([0-9.]+)(?: \+ |$)", row[1].strip()))
+        clients, quoted, _, _, capacity, utilisation, margin = (cell.strip() for cell in row.groups())
+        assert float(quoted) == pytest.approx(total), f"{vendor}: quoted revenue {quoted}, contracts sum to {total}"
+        terms = dict(re.findall(r"(.+?) ([0-9.]+)(?: \+ |$)", clients))
         actual = {lab: c for lab, spec in scenario.labs.items() for v, c in spec.contracts.items() if v == vendor}
         assert {k: float(x) for k, x in terms.items()} == actual, f"{vendor}: client list differs from the scenario"
+        cap = scenario.vendors[vendor].capacity_musd
+        assert float(capacity) == cap, f"{vendor}: capacity {capacity} differs from {cap}"
+        assert float(utilisation) == pytest.approx(total / cap, abs=6e-4), f"{vendor}: utilisation is stale"
+        assert float(margin.replace("−", "-")) == pytest.approx((total - cost_ratio * cap) / 52, abs=6e-3), \
+            f"{vendor}: weekly margin is stale (operating_cost_ratio {cost_ratio})"
     shares = [r / sum(revenue.values()) for r in revenue.values()]
     hhi = 10_000 * sum(s * s for s in shares)
     assert f"HHI = {round(hhi):,}" in text, f"the HHI quoted in docs/calibration.md should be {round(hhi):,}"
     assert f"= **{round(sum(revenue.values())):,}**" in text, "the total budget/revenue figure is stale"
+
+
+def test_exposure_at_the_shock_matches_the_rule() -> None:
+    """The exposure table of calibration.md equals the exposure rule applied to the shock week's events."""
+    from agents.perception import conflict_exposure
+    from model.events import apply_event
+    from model.market_model import MarketModel
+
+    model = MarketModel(SCENARIO, rng=1)
+    scenario = model.market_scenario
+    shock = [e for _, e in scenario.enabled_events() if e.week == scenario.meta.reference_week]
+    assert shock, "no events at the reference week"
+    for event in shock:
+        apply_event(model, event)
+    s, b = model.state, model.behaviour
+    exposure = conflict_exposure(s.data_sensitivity, s.rivalry, s.stake, s.voting, s.departed_talent, s.assurance,
+                                 stake_weight=b.stake_weight, voting_weight=b.voting_weight,
+                                 talent_weight=b.talent_weight, assurance_efficacy=b.assurance_efficacy)
+    target = s.vendor_names.index("Scale AI")
+    text = doc("calibration.md")
+    for i, lab in enumerate(s.lab_names):
+        row = re.search(rf"^\| {re.escape(lab)} \|([^|]*)\|([^|]*)\|([^|]*)\|\s*$", text, re.MULTILINE)
+        assert row, f"exposure table has no row for {lab}"
+        assert float(row[3]) == pytest.approx(exposure[i, target], abs=6e-4), \
+            f"{lab}: exposure {row[3].strip()} is stale; the rule gives {exposure[i, target]:.3f}"
 
 
 def test_calibration_results_placeholder_is_present() -> None:
