@@ -44,7 +44,7 @@ def HeatmapView(run: ClassroomRun):
     update_counter.get()  # redraw every step: the run object itself stays the same
     shown = solara.use_reactive(MEASURES["trust"])
     measure = next(key for key, words in MEASURES.items() if words == shown.value)
-    with solara.Card("How labs see each vendor"):
+    with solara.Card("How labs see each vendor", margin=0):
         solara.ToggleButtonsSingle(value=shown, values=list(MEASURES.values()), dense=True)
         Picture(heatmap_svg(run, measure))
 
@@ -62,23 +62,26 @@ def KnobGuide():
             "take effect when you press Reset. A knob left where it starts keeps each scenario's own value.</p>"))
 
 
+# Cards flow into as many columns of at least this width as fit: two beside the sidebar on a 1600-pixel
+# projector, three once the teacher closes the sidebar (the menu button in the app bar).
+GRID = {"display": "grid", "grid-template-columns": "repeat(auto-fill, minmax(470px, 1fr))", "gap": "12px"}
+
+
 @solara.component
 def Dashboard(run: ClassroomRun):
     update_counter.get()
     with solara.Column(gap="12px", style={"padding": "4px 12px"}):
         Picture(key_figures_html(run))
-        with solara.Columns([1, 1]):
-            with solara.Card("Who sells the data: revenue shares"):
+        with solara.Div(style=GRID):
+            with solara.Card("Who sells the data: revenue shares", margin=0):
                 Picture(shares_svg(run))
-            with solara.Card("How concentrated is the market? (HHI)"):
+            with solara.Card("How concentrated is the market? (HHI)", margin=0):
                 Picture(hhi_svg(run))
-        with solara.Columns([1, 1]):
-            with solara.Card("Why they moved: event log, newest first"):
+            with solara.Card("Why they moved: event log, newest first", margin=0):
                 Picture(event_log_html(run))
-            with solara.Card("Intervene now (no reset)"):
+            with solara.Card("Intervene now (no reset)", margin=0):
                 InterventionPanel(run)
-        with solara.Columns([1, 1]):
-            with solara.Card("Contracts: who buys from whom"):
+            with solara.Card("Contracts: who buys from whom", margin=0):
                 Picture(network_svg(run))
             HeatmapView(run)
 

@@ -13,7 +13,7 @@ from viz import svg
 from viz.run import ClassroomRun
 
 WIDTH, HEIGHT = 600, 340
-LEFT, TOP, RIGHT, BOTTOM = 62, 52, 372, 290
+LEFT, TOP, RIGHT, BOTTOM = 62, 54, 360, 288
 HHI_GUIDELINES = [(1_000, "1,000: moderately concentrated"), (1_800, "1,800: highly concentrated")]
 EVENT_WORDS = {OwnershipChange: "stake", Assurance: "assurance", LeadershipDeparture: "leaders leave",
                Divestment: "divestment", Entry: "entry"}
@@ -42,7 +42,7 @@ def event_markers(run: ClassroomRun, frame: svg.Frame) -> list[str]:
         colour = TEACHER_COLOUR if any(c == TEACHER_COLOUR for _, c in labels) else MARKER_COLOUR
         shapes.append(svg.line(x, frame.top, x, frame.bottom, colour, 1.5, "4 3"))
         words = " + ".join(dict.fromkeys(word for word, _ in labels))
-        shapes.append(svg.text(x + 3, frame.top - 6, words, 13, colour=colour))
+        shapes.append(svg.text(x + 3, frame.top - 7, words, 14, colour=colour))
     return shapes
 
 
@@ -55,7 +55,7 @@ def shares_svg(run: ClassroomRun) -> str:
     weeks = [run.report_week(w) for w in range(len(run.share_history))]
     frame = week_frame(run, 0.0, 1.0)
     shapes = frame.axes(svg.nice_ticks(frame.x_min, frame.x_max, 6), [0, 0.25, 0.5, 0.75, 1.0],
-                        lambda v: f"{v:.0%}", "weeks from the shock", size=15)
+                        lambda v: f"{v:.0%}", "weeks from the shock", size=16)
     below = np.zeros(len(weeks))
     for j, name in enumerate(names):
         above = below + history[:, j]
@@ -81,11 +81,11 @@ def _share_legend(run: ClassroomRun, shares: np.ndarray) -> list[str]:
     if entrants.size:
         rows.append((f"{entrants.size} new entrant{'s' * (entrants.size > 1)}", entrants.sum(),
                      svg.ENTRANT_COLOURS[0]))
-    shapes = [svg.text(RIGHT + 14, TOP - 10, "share now", 14, colour=svg.MUTED)]
+    shapes = [svg.text(RIGHT + 12, TOP - 12, "share now", 15, colour=svg.MUTED)]
     for row, (name, share, colour) in enumerate(rows):
-        y = TOP + 4 + row * 26
-        shapes.append(svg.rect(RIGHT + 14, y, 15, 15, colour))
-        shapes.append(svg.text(RIGHT + 34, y + 13, f"{name} {share:.0%}", 15))
+        y = TOP + 2 + row * 27
+        shapes.append(svg.rect(RIGHT + 12, y, 16, 16, colour))
+        shapes.append(svg.text(RIGHT + 33, y + 14, f"{name} {share:.0%}", 16))
     return shapes
 
 
@@ -96,11 +96,11 @@ def hhi_svg(run: ClassroomRun) -> str:
     top = max(2_000.0, float(shock.hhi.max()), float(twin.hhi.max())) * 1.15
     frame = week_frame(run, 0.0, top, right=WIDTH - 24)
     shapes = frame.axes(svg.nice_ticks(frame.x_min, frame.x_max, 6), svg.nice_ticks(0.0, top, 5),
-                        lambda v: f"{v:,.0f}", "weeks from the shock", size=15)
+                        lambda v: f"{v:,.0f}", "weeks from the shock", size=16)
     for level, words in HHI_GUIDELINES:
         y = frame.y(level)
         shapes.append(svg.line(frame.left, y, frame.right, y, "#B55", 1.2, "6 4"))
-        shapes.append(svg.text(frame.right - 4, y - 5, words, 13, "end", colour="#B55"))
+        shapes.append(svg.text(frame.right - 4, y - 5, words, 14, "end", colour="#B55"))
     for frame_data, colour, dash in ((twin, TWIN_COLOUR, "8 6"), (shock, SHOCK_COLOUR, "")):
         points = [(frame.x(run.report_week(w)), frame.y(h)) for w, h in zip(frame_data.week, frame_data.hhi)]
         shapes.append(svg.polyline(points, colour, 3.0, dash))
@@ -109,9 +109,9 @@ def hhi_svg(run: ClassroomRun) -> str:
     shapes.append(svg.circle(x, frame.y(now_hhi), 5, SHOCK_COLOUR))
     shapes += event_markers(run, frame)
     shapes.append(svg.line(LEFT, 16, LEFT + 30, 16, SHOCK_COLOUR, 3))
-    shapes.append(svg.text(LEFT + 36, 21, f"with the shock: {now_hhi:,.0f}", 15))
-    shapes.append(svg.line(LEFT + 250, 16, LEFT + 280, 16, TWIN_COLOUR, 3, "8 6"))
-    shapes.append(svg.text(LEFT + 286, 21, f"no shock, same seed: {twin_hhi:,.0f}", 15))
+    shapes.append(svg.text(LEFT + 36, 21, f"with the shock: {now_hhi:,.0f}", 16))
+    shapes.append(svg.line(LEFT + 240, 16, LEFT + 270, 16, TWIN_COLOUR, 3, "8 6"))
+    shapes.append(svg.text(LEFT + 276, 21, f"no shock, same seed: {twin_hhi:,.0f}", 16))
     label = (f"HHI, week {run.report_week(run.week)}: {now_hhi:,.0f} with the shock, "
              f"{twin_hhi:,.0f} without it")
     return svg.document(WIDTH, HEIGHT, label, shapes)
