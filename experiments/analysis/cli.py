@@ -33,7 +33,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     try:
         report = analyze(args.run_dir, args.outputs)
     except SweepError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"labelmarket analyze: error: {error}", file=sys.stderr)
         return 2
     print(f"{report.folder}: {len(report.tables)} table files, {len(report.figures)} figures; "
           f"read {report.folder / 'summary.md'}")

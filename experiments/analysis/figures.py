@@ -49,22 +49,18 @@ def sobol_chart(indices: Indices, path: Path) -> Path:
 
 
 def second_order_chart(indices: Indices, path: Path) -> Path:
-    """Heatmap of the second-order indices S2 (upper triangle)."""
-    pairs = indices.pairs
-    names = list(indices.table["parameter"])
-    grid = np.full((len(names), len(names)), np.nan)
-    for row in pairs.itertuples(index=False):
-        grid[names.index(row.parameter_1), names.index(row.parameter_2)] = row.S2
-    figure = Figure(figsize=(1.6 + 0.9 * len(names), 1.2 + 0.8 * len(names)), layout="constrained")
+    """Bars of the second-order indices S2 per pair of parameters, with their confidence intervals."""
+    pairs = indices.pairs.sort_values("S2", ascending=True)
+    n = len(pairs)
+    figure = Figure(figsize=(7, 1.2 + 0.4 * n), layout="constrained")
     ax = figure.add_subplot()
-    image = ax.imshow(grid, cmap="viridis")
-    ax.set_xticks(range(len(names)), names, rotation=40, ha="right")
-    ax.set_yticks(range(len(names)), names)
-    for (i, j), value in np.ndenumerate(grid):
-        if not np.isnan(value):
-            ax.text(j, i, f"{value:.2f}", ha="center", va="center", color="white", fontsize=8)
-    figure.colorbar(image, ax=ax, label="S2")
-    ax.set_title(f"Second-order interactions: {indices.output}")
+    y = np.arange(n)
+    ax.barh(y, pairs["S2"], xerr=pairs["S2_conf"], color=BLUE, capsize=3)
+    ax.set_yticks(y, [f"{a} × {b}" for a, b in zip(pairs["parameter_1"], pairs["parameter_2"])])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("second-order Sobol index S2 (bars: 95 % bootstrap confidence interval)")
+    ax.set_title(f"Pairwise interactions: {indices.output}")
+    ax.grid(axis="x", alpha=0.3)
     return _save(figure, path)
 
 

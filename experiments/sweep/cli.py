@@ -61,11 +61,11 @@ def sweep_command(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
         )
     except SweepError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"labelmarket sweep: error: {error}", file=sys.stderr)
         return 2
     except (OSError, TimeoutError) as error:
         if args.scheduler:
-            print(f"error: cannot use the dask scheduler at {args.scheduler}: {error} "
+            print(f"labelmarket sweep: error: cannot use the dask scheduler at {args.scheduler}: {error} "
                   "(start one with `dask scheduler` and at least one `dask worker`)", file=sys.stderr)
             return 2
         raise
@@ -78,7 +78,7 @@ def sweep_command(args: argparse.Namespace) -> int:
               "re-run the same command to resume", file=sys.stderr)
         return outcome.exit_code
     if outcome.engine_error:
-        print(f"error: the engine stopped: {outcome.engine_error}\n{outcome.ok} of {outcome.runs} runs are saved "
+        print(f"labelmarket sweep: error: the engine stopped: {outcome.engine_error}\n{outcome.ok} of {outcome.runs} runs are saved "
               f"in {outcome.run_dir}; re-run the same command to resume", file=sys.stderr)
         return outcome.exit_code
     rate = f", {outcome.computed / outcome.seconds:.1f} runs/s" if outcome.computed and outcome.seconds else ""

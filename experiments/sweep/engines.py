@@ -101,11 +101,11 @@ def batched(tasks: list[RunTask], size: int) -> list[list[RunTask]]:
 
 
 def auto_batch_size(pending: int, workers: int) -> int:
-    """About eight batches per worker, at most 32 runs a batch: few enough tasks to keep per-task overhead
+    """About eight batches per worker, at most 16 runs a batch: few enough tasks to keep per-task overhead
     small on dask, small enough that a kill loses little and the progress bar moves."""
     if workers <= 1:
         return 1
-    return max(1, min(32, math.ceil(pending / (workers * 8))))
+    return max(1, min(16, math.ceil(pending / (workers * 8))))
 
 
 class Engine:

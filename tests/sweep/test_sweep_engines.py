@@ -56,7 +56,7 @@ def test_spawned_workers_match_the_sequential_run(tmp_path, frames_equal):
 def test_batch_size_shrinks_for_small_sweeps_and_is_capped():
     assert auto_batch_size(10, 1) == 1
     assert auto_batch_size(10, 2) == 1
-    assert auto_batch_size(1000, 2) == 32
+    assert auto_batch_size(1000, 2) == 16
     assert auto_batch_size(200, 2) == 13
 
 

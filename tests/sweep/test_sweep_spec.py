@@ -83,7 +83,7 @@ def test_cli_exits_2_with_one_message(tmp_path, capsys):
     path = write_sweep(tmp_path, document)
     assert sweep_main([str(path), "--out", str(tmp_path / "out"), "--no-progress"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {path}: design.samples: must be a power of two")
+    assert err.startswith(f"labelmarket sweep: error: {path}: design.samples: must be a power of two")
     assert "try 64 or 128" in err
     assert not (tmp_path / "out").exists()
 

@@ -1,0 +1,135 @@
+"""Sweep throughput on the default scenario: sequential, local worker processes, and a local dask cluster.
+
+    python -m benchmarks.sweep_throughput [--runs 160] [--workers 2] [--out benchmarks/_scratch/sweep_throughput.json]
+
+or, from ``make bench``: ``from benchmarks.sweep_throughput import run; figures = run()``.
+
+Each engine runs the same Latin-hypercube sweep (stake × contagion, one seed per point) into a fresh folder; the
+wall time includes starting the workers, writing every part and consolidating, i.e. what a user waits for.
+Runs per second and the ratio to sequential are written as JSON. Not a timed test: the figures depend on the
+machine and on whatever else it is doing (the JSON records the load average before each engine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "_scratch" / "sweep_throughput.json"
+
+
+def sweep_document(runs: int, scenario: str, weeks: int | None) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "name": "throughput",
+        "scenario": scenario,
+        "seed": 1,
+        "replications": 1,
+        "design": {"method": "lhs", "samples": runs},
+        "parameters": {"events.meta_stake.stake": {"bounds": [0.0, 0.49]},
+                       "behaviour.contagion_weight": {"bounds": [0.0, 2.0]}},
+        "outputs": {"final_week": ["hhi", "effective_vendors", "unmet_musd"]},
+    }
+    if weeks is not None:
+        document["weeks"] = weeks
+        document["outputs"]["share_weeks"] = []
+    return document
+
+
+def run(
+    runs: int = 160,
+    workers: int = 2,
+    scenario: str = "meta_scale_2025",
+    weeks: int | None = None,
+    engines: tuple[str, ...] = ("sequential", "processes", "dask-local"),
+    out: str | Path | None = DEFAULT_OUT,
+) -> dict[str, Any]:
+    """Time one sweep per engine; return (and write to ``out`` as JSON, unless None) the figures."""
+    from experiments.sweep.engines import Engine, local_dask_engine, process_engine
+    from experiments.sweep.results import load_results
+    from experiments.sweep.runner import run_sweep
+
+    document = sweep_document(runs, scenario, weeks)
+    scratch = Path(tempfile.mkdtemp(prefix="sweep-throughput-"))
+    results: dict[str, Any] = {}
+    reference = None
+    try:
+        for kind in engines:
+            load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+            started = time.perf_counter()
+            if kind == "sequential":
+                engine = Engine()
+            elif kind == "processes":
+                engine = process_engine(workers)
+            elif kind == "dask-local":
+                engine = local_dask_engine(workers)
+            else:
+                raise ValueError(f"unknown engine {kind!r}")
+            try:
+                outcome = run_sweep(document, out=scratch / kind, engine=engine, progress=False)
+            finally:
+                engine.close()
+            wall = time.perf_counter() - started
+            if outcome.exit_code != 0:
+                raise RuntimeError(f"{kind}: {outcome.failed} runs failed: {outcome.failures[:1]}")
+            frame = load_results(outcome.run_dir).runs.drop(columns=["run_key"])
+            same = reference is None or frame.equals(reference)
+            reference = frame if reference is None else reference
+            timings = load_results(outcome.run_dir).manifest["timings"]
+            results[kind] = {
+                "workers": 1 if kind == "sequential" else workers,
+                "wall_s": round(wall, 3),
+                "runs_per_s": round(runs / wall, 3),
+                "model_s_per_run": timings["run_s_mean"],
+                "load_average_before": load_before,
+                "results_identical_to_first": bool(same),
+            }
+        base = results.get("sequential", {}).get("runs_per_s")
+        for figures in results.values():
+            figures["ratio_to_sequential"] = round(figures["runs_per_s"] / base, 3) if base else None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    report = {
+        "benchmark": "sweep_throughput",
+        "scenario": scenario,
+        "runs": runs,
+        "weeks": weeks,
+        "engines": results,
+        "host": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
+        "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    if out is not None:
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.sweep_throughput", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=160)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scenario", default="meta_scale_2025")
+    parser.add_argument("--weeks", type=int, default=None)
+    parser.add_argument("--out", default=str(DEFAULT_OUT))
+    args = parser.parse_args(argv)
+    report = run(args.runs, args.workers, args.scenario, args.weeks, out=args.out)
+    print(f"{report['runs']} runs of {report['scenario']} on {report['host']['cpus']} CPUs:")
+    for kind, figures in report["engines"].items():
+        print(f"  {kind:<11} {figures['workers']} worker(s): {figures['wall_s']:7.1f} s, "
+              f"{figures['runs_per_s']:6.2f} runs/s, {figures['ratio_to_sequential']:.2f}× sequential"
+              + ("" if figures["results_identical_to_first"] else "  (RESULTS DIFFER)"))
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
