@@ -6,6 +6,8 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from experiments.sweep.samplers import build_design, replicate_seeds, run_key
 from experiments.sweep.spec import load_sweep
@@ -114,3 +116,31 @@ def test_run_keys_depend_on_parameters_and_seed_only():
 def test_samplers_return_plain_python_floats(method, extra):
     for point in build_design(spec_of(method, THREE, **extra)).points:
         assert all(type(v) is float for v in point.values())
+
+
+bounds_strategy = st.tuples(st.floats(-1e6, 1e6), st.floats(1e-3, 1e6)).map(lambda t: [t[0], t[0] + t[1]])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    method=st.sampled_from(["lhs", "sobol", "morris"]),
+    bounds=st.lists(bounds_strategy, min_size=2, max_size=4),
+    integer=st.lists(st.booleans(), min_size=4, max_size=4),
+    seed=st.integers(0, 2**32),
+)
+def test_every_sampled_point_lies_within_its_bounds_and_the_count_is_as_documented(method, bounds, integer, seed):
+    parameters = {}
+    for i, (low, high) in enumerate(bounds):
+        if integer[i]:
+            low, high = float(np.floor(low)), float(np.floor(low)) + max(1.0, float(np.floor(high - low)))
+        parameters[f"p.x{i}"] = {"bounds": [low, high], "integer": integer[i]}
+    size = {"lhs": {"samples": 7}, "sobol": {"samples": 4}, "morris": {"trajectories": 3}}[method]
+    spec = load_sweep({"name": "h", "seed": seed, "run_function": "m:f", "design": {"method": method, **size},
+                       "parameters": parameters}).spec
+    design = build_design(spec)
+    assert len(design) == spec.point_count()
+    for point in design.points:
+        for name, value in point.items():
+            low, high = spec.parameters[name].bounds
+            assert low <= value <= high
+            assert isinstance(value, int) == spec.parameters[name].integer
