@@ -55,8 +55,9 @@ def test_play_then_pause_stops_the_weeks(dashboard):
     wait_until_week_reaches(page, -20)
     page.get_by_role("button", name="❚❚").click()
     page.get_by_role("button", name="▶").wait_for()
+    page.wait_for_timeout(500)  # a week already under way when Pause was pressed may still land
     paused_at = shown_week(page)
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(1_000)
     assert shown_week(page) == paused_at
     dashboard.assert_clean()
 
