@@ -4,6 +4,7 @@
                     [--synthetic labs=N,vendors=M]
     labelmarket check SCENARIO [--set KEY=VALUE ...]
     labelmarket scenarios
+    labelmarket validate [--seeds N] ...      (experiments/validate.py)
     labelmarket sweep SWEEP.toml ...          (experiments/sweep/cli.py)
     labelmarket analyze RUN_DIR ...           (experiments/analysis/cli.py)
 
@@ -22,6 +23,7 @@ from typing import Any
 
 from experiments.analysis.cli import add_analyze_parser
 from experiments.sweep.cli import add_sweep_parser
+from experiments.validate import add_validate_parser
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -197,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="List the bundled scenarios with their descriptions.")
     listing.set_defaults(handler=scenarios_command)
 
+    add_validate_parser(commands)
     add_sweep_parser(commands)
     add_analyze_parser(commands)
     return parser

@@ -35,6 +35,21 @@ def test_capacity_caps_a_move():
     assert s.spend_musd[0].sum() + s.unplaced_musd[0] == pytest.approx(s.budget_musd[0])
 
 
+def test_a_vendor_that_receives_overflow_records_no_refusal():
+    market = build(labs={"Mover": lab(100.0, {"Old": 100.0}, review_interval_weeks=NEVER_DUE)},
+                   vendors={"Old": vendor(300.0, 0.8), "Small": vendor(10.0, 0.95), "Roomy": vendor(300.0, 0.9)},
+                   behaviour={**QUIET_VC, "max_move_share": 0.5})
+    model = MarketModel(market, rng=1)
+    s = model.state
+    s.considered[:] = True
+    s.trust[0, 0] = 0.05
+    s.review_now[0] = True
+    Lab.decide(model)
+    assert s.spend_musd[0, 1] == pytest.approx(10.0) and s.spend_musd[0, 2] > 0.0
+    assert s.refused_musd[1] > 0.0
+    assert s.refused_musd[0] == 0.0 and s.refused_musd[2] == 0.0  # overflow it received is no refusal
+
+
 @pytest.mark.xfail(strict=True, reason="BUG: Lab.decide lets ration_with_overflow send refused spend back to "
                    "the vendor the lab is cutting, so it is counted as switched, not as blocked")
 def test_the_refused_part_of_a_move_counts_as_blocked_and_unmet():
