@@ -115,8 +115,8 @@ def prepare_scenario_run(sweep_file: SweepFile, seeds: list[int]) -> Target:
             try:
                 load_scenario(source, overrides={path: value})
             except ScenarioError as error:
-                raise sweep_file.error(f'parameters."{path}"', f"{value!r} is not usable: {error.reason}",
-                                       f"{error.field}: {error.hint}" if error.hint else "") from None
+                reason = error.reason if "unknown key" in error.reason else f"{value!r} is not usable: {error.reason}"
+                raise sweep_file.error(f'parameters."{path}"', reason, error.hint) from None
 
     share_vendor, share_rule = _share_vendor(sweep_file, base, seeds[0])
     identity = {

@@ -1,0 +1,33 @@
+"""The example sweep files stay valid as the model changes, and docs/sweeps.md lists each of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from experiments.sweep.spec import load_sweep
+from experiments.sweep.targets import prepare_target
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "experiments").glob("*.toml"))
+
+
+def test_there_are_examples():
+    assert {p.stem for p in EXAMPLES} >= {"sobol_shock", "grid_stake_contagion", "morris_screening"}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_sweep_files_pass_every_check(path):
+    sweep_file = load_sweep(path)
+    assert sweep_file.name == path.stem, "the default folder runs/sweep-<name> matches the file name"
+    target = prepare_target(sweep_file)  # paths and bounds tried on the scenario, outputs fit the run
+    if sweep_file.spec.run_function is None:
+        assert target.identity["share_vendor"] == "Scale AI"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_docs_list_every_example(path):
+    docs = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    assert f"`{path.name}`" in docs
+    assert f"{load_sweep(path).spec.run_count():,}" in docs, "docs/sweeps.md gives its run count"
