@@ -53,6 +53,8 @@ def shares_svg(run: ClassroomRun) -> str:
     for row, shares in enumerate(run.share_history):
         history[row, : shares.size] = shares
     weeks = [run.report_week(w) for w in range(len(run.share_history))]
+    if len(weeks) == 1:  # before the first step: a one-week sliver, so the starting shares show
+        weeks, history = [weeks[0], weeks[0] + 1], np.repeat(history, 2, axis=0)
     frame = week_frame(run, 0.0, 1.0)
     shapes = frame.axes(svg.nice_ticks(frame.x_min, frame.x_max, 6), [0, 0.25, 0.5, 0.75, 1.0],
                         lambda v: f"{v:.0%}", "weeks from the shock", size=16)

@@ -61,3 +61,8 @@ def test_colours_are_stable_and_ticks_are_round():
     assert vendor_colour(0, 6) == vendor_colour(0, 9) and vendor_colour(6, 6) != vendor_colour(5, 6)
     assert trust_colour(0.0) == "#d73027" and trust_colour(1.0) == "#4575b4"
     assert nice_ticks(-26, 78, 6) == [-20, 0, 20, 40, 60]
+
+
+def test_the_starting_shares_show_before_the_first_step():
+    run = ClassroomRun()
+    assert shares_svg(run).count("<polygon") == run.market.state.n_vendors
