@@ -29,8 +29,6 @@ def test_a_scheduled_event_acts_in_its_week_and_not_before():
     assert log.query("kind == 'ownership_change'").week.tolist() == [5]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the model's first step is week 1, so an event scheduled at week 0 "
-                   "(allowed by the schema: Week = int >= 0) is silently never applied")
 def test_an_event_scheduled_at_week_zero_is_applied():
     model = run(_market({"deal": {"kind": "ownership_change", "week": 0, "investor": "Arm", "vendor": "Target",
                                   "stake": 0.3, "voting": False}}))

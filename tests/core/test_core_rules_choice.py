@@ -46,8 +46,6 @@ def test_diversified_split_solves_its_fixed_point_and_gives_the_largest_vendor_l
         assert int(np.argmax(split[row])) == top  # still the favourite, just less dominant
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: diversified_split's fixed damping (0.3, 25 iterations) does not "
-                   "converge once intensity x aversion exceeds ~20, which wariness_gain makes reachable")
 @pytest.mark.parametrize("intensity, aversion", [(6.0, 4.0), (10.0, 3.0)])
 def test_diversified_split_solves_its_fixed_point_for_wary_labs(intensity, aversion):
     split = choice.diversified_split(VALUES, ALLOWED, intensity, aversion)
@@ -112,13 +110,20 @@ def test_overflow_goes_to_the_next_choice_with_room():
     target = np.array([[0.5, 0.3, 0.2, 0.0]])
     allowed = np.array([[True, True, True, False]])
     spare = np.array([10.0, 100.0, 0.0, 100.0])
-    granted = choice.ration_with_overflow(increase, target, allowed, spare)
+    granted = choice.ration_with_overflow(increase, np.zeros_like(increase), target, allowed, spare)
     # 10 fits at the first choice; the 20 refused go to the next choice that has room (not the full one,
     # and not the one the lab does not consider)
     np.testing.assert_allclose(granted, [[10.0, 20.0, 0.0, 0.0]])
 
 
 def test_overflow_is_rationed_too():
-    granted = choice.ration_with_overflow(np.array([[30.0, 0.0]]), np.array([[0.5, 0.5]]),
+    granted = choice.ration_with_overflow(np.array([[30.0, 0.0]]), np.zeros((1, 2)), np.array([[0.5, 0.5]]),
                                           np.array([[True, True]]), np.array([10.0, 5.0]))
     np.testing.assert_allclose(granted, [[10.0, 5.0]])
+
+
+def test_overflow_never_goes_back_to_a_vendor_being_cut():
+    granted = choice.ration_with_overflow(np.array([[30.0, 0.0, 0.0]]), np.array([[0.0, 30.0, 0.0]]),
+                                          np.array([[0.6, 0.2, 0.2]]), np.array([[True, True, True]]),
+                                          np.array([10.0, 100.0, 100.0]))
+    np.testing.assert_allclose(granted, [[10.0, 0.0, 20.0]])

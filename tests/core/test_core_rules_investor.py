@@ -57,8 +57,6 @@ def test_a_purchase_that_takes_talent_lowers_quality_and_leaves_exposure_behind(
     assert model.state.departed_talent[0, k] == pytest.approx(0.2)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Investor.acquire_stake divides 0/0 when the buyer is the only "
-                   "holder and its stake plus the purchase exceeds 1: the stake row becomes NaN")
 def test_a_sole_owner_buying_more_stays_at_most_whole_and_finite():
     model = _ownership_model({"Fund": {"stake": 0.6, "voting": True}})
     Investor.acquire_stake(model, index_of(model, "Fund"), 0, 0.5, voting=True, cash_musd=0.0, talent_taken=0.0)
@@ -66,8 +64,6 @@ def test_a_sole_owner_buying_more_stays_at_most_whole_and_finite():
     assert _stakes(model)["Fund"] == pytest.approx(1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Investor.acquire_stake zeroes the buyer's own stake when its "
-                   "stake plus the purchase exceeds 1 and others hold shares (scale = 0, then /= 1)")
 def test_buying_more_never_lowers_the_buyers_stake():
     model = _ownership_model({"Fund": {"stake": 0.6, "voting": True}, "Angel": {"stake": 0.3, "voting": True}})
     Investor.acquire_stake(model, index_of(model, "Fund"), 0, 0.5, voting=True, cash_musd=0.0, talent_taken=0.0)

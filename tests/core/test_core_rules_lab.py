@@ -50,8 +50,6 @@ def test_a_vendor_that_receives_overflow_records_no_refusal():
     assert s.refused_musd[0] == 0.0 and s.refused_musd[2] == 0.0  # overflow it received is no refusal
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Lab.decide lets ration_with_overflow send refused spend back to "
-                   "the vendor the lab is cutting, so it is counted as switched, not as blocked")
 def test_the_refused_part_of_a_move_counts_as_blocked_and_unmet():
     model = _capacity_market()
     Lab.decide(model)
@@ -61,8 +59,6 @@ def test_the_refused_part_of_a_move_counts_as_blocked_and_unmet():
     assert s.blocked_musd == pytest.approx(s.refused_musd.sum()) and s.blocked_musd > 30.0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: overflow returns spend to the vendor being cut; the event log "
-                   "then says 'moved ... from X to X' and switched_musd counts money that never moved")
 def test_switched_spend_is_the_spend_that_changed_vendor():
     model = _capacity_market()
     before = model.state.spend_musd.copy()
@@ -189,9 +185,6 @@ def test_captive_demand_steers_the_owners_lab_toward_the_vendor_it_owns():
     assert owned[-1] > not_owned[-1] + 2.0
 
 
-@pytest.mark.xfail(strict=True, reason="FINDING: captive demand is only a value bonus (captive_bonus x stake = "
-                   "0.15 at 49 %); the pull to diversify toward a newly inquired vendor outweighs it, so the "
-                   "owner's lab trims its spend at the vendor it owns (seen in toy and in meta_scale_2025 too)")
 def test_the_strategic_owners_lab_does_not_cut_spend_at_the_vendor_it_owns():
     owner = _owner_spend(0.49)
     assert np.all(np.diff(owner[2:]) >= -1e-9)
