@@ -4,8 +4,8 @@ It runs ``solara run viz/app.py`` in production mode, bound to 127.0.0.1 unless 
 (with a warning: anyone who can reach that address can drive the model). The page needs no internet once
 solara's assets are installed (``make viz`` does it; see tools/install_solara_assets.py).
 
-The CLI calls :func:`add_arguments` on its ``viz`` subparser and :func:`main` with the parsed arguments;
-``python -m viz.serve`` works on its own too.
+The CLI adds the subcommand with :func:`add_viz_parser` (its handler is :func:`main`, which takes the parsed
+arguments); ``python -m viz.serve`` works on its own too.
 """
 
 from __future__ import annotations
@@ -25,13 +25,29 @@ DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 SCENARIO_ENV = "LABELMARKET_VIZ_SCENARIO"  # read by viz.app
 
 
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (1 to 65535)")
+    return int(text)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
-                        help=f"bundled scenario name or path to a scenario file (default: {DEFAULT_SCENARIO})")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to serve on (default: %(default)s)")
+    parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, metavar="SCENARIO",
+                        help=f"a bundled scenario name or a .toml path (default: {DEFAULT_SCENARIO})")
+    parser.add_argument("--port", type=port_number, default=DEFAULT_PORT,
+                        help="port to serve on (default: %(default)s)")
     parser.add_argument("--host", default=DEFAULT_HOST,
                         help="address to bind (default: %(default)s, this machine only)")
     return parser
+
+
+def add_viz_parser(commands) -> argparse.ArgumentParser:
+    """Add ``viz`` to the ``labelmarket`` subcommands (the CLI's ``build_parser`` calls this)."""
+    viz = commands.add_parser("viz", help="serve the live classroom dashboard",
+                              description="Serve the live classroom dashboard on this machine (no internet needed).")
+    add_arguments(viz)
+    viz.set_defaults(handler=main)
+    return viz
 
 
 def solara_command(host: str, port: int) -> list[str]:

@@ -3,6 +3,8 @@
 import argparse
 import os
 
+import pytest
+
 from viz import serve
 
 
@@ -42,3 +44,13 @@ def test_a_scenario_file_is_passed_as_an_absolute_path(tmp_path, monkeypatch):
     assert serve.resolve_scenario("mine.toml") == str(scenario)
     assert serve.resolve_scenario("toy") == "toy"
 
+
+
+def test_the_cli_subcommand_parses_into_main(capsys):
+    parser = argparse.ArgumentParser(prog="labelmarket")
+    serve.add_viz_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["viz", "toy", "--port", "8800"])
+    assert args.handler is serve.main and (args.scenario, args.port) == ("toy", 8800)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["viz", "--port", "99999"])
+    assert "'99999' is not a port number (1 to 65535)" in capsys.readouterr().err
