@@ -9,6 +9,9 @@ import numpy as np
 
 LOWEST_FLOAT = float(np.finfo(float).min)
 PACK_MIN_VENDORS = 64  # from this many vendors, diversified_split works on each row's allowed vendors only
+OUTER_NEWTON_STEPS = 60   # upper bound; the split usually converges to 1e-13 in 5-10 steps
+INNER_NEWTON_STEPS = 12   # y + ln y = L from the start used converges to machine precision well within this
+SENTINEL_LOGIT = -50.0    # stands in for -inf on not-allowed cells (their y is zeroed afterwards)
 
 
 def softmax_split(value: np.ndarray, allowed: np.ndarray, intensity: float) -> np.ndarray:
@@ -35,47 +38,70 @@ def _softmax_in_place(logits: np.ndarray, blocked: np.ndarray) -> None:
     np.divide(logits, total, out=logits, where=total > 0)  # a row with nothing allowed stays all zero
 
 
-def diversified_split(value: np.ndarray, allowed: np.ndarray, intensity: float, aversion: float | np.ndarray,
-                      iterations: int = 25, damping: float = 0.3) -> np.ndarray:
+def diversified_split(value: np.ndarray, allowed: np.ndarray, intensity: float,
+                      aversion: float | np.ndarray) -> np.ndarray:
     """The split t that solves t = softmax(intensity * (value - aversion * t)) over allowed vendors.
 
     A lab that dislikes depending on one vendor values each vendor less the more of its budget it would
     place there (second sourcing; Farrell & Gallini 1988). Unlike a plain softmax, this breaks the
     independence of irrelevant alternatives: when one vendor drops out, the largest remaining vendor does
-    not simply take its proportional part. Solved by damped fixed-point iteration (contracting for
-    damping < 2 / (1 + intensity * aversion / 4)). ``aversion`` may be a column (one value per row).
+    not simply take its proportional part. ``aversion`` may be a column (one value per row).
 
+    The fixed point is the unique maximiser of sum t v - (a/2) sum t^2 - (1/beta) sum t ln t on the simplex,
+    solved exactly (to rounding) by :func:`_entropic_quadratic_split` for any intensity x aversion.
     In a market of ``PACK_MIN_VENDORS`` or more vendors, each row is solved over its allowed vendors only
     (packed into a narrow block): the same rule, much less arithmetic, since a lab considers a handful of
     vendors; sums then run in a different order, so results may differ in the last bit from the dense path.
     """
     if allowed.shape[1] >= PACK_MIN_VENDORS:
-        return _diversified_split_packed(value, allowed, intensity, aversion, iterations, damping)
-    return _diversified_split_dense(value, allowed, intensity, aversion, iterations, damping)
+        return _diversified_split_packed(value, allowed, intensity, aversion)
+    return _diversified_split_dense(value, allowed, intensity, aversion)
 
 
 def _diversified_split_dense(value: np.ndarray, allowed: np.ndarray, intensity: float,
-                             aversion: float | np.ndarray, iterations: int, damping: float) -> np.ndarray:
+                             aversion: float | np.ndarray) -> np.ndarray:
     """diversified_split over every column of the block (not-allowed columns stay exactly 0)."""
     split = softmax_split(value, allowed, intensity)
-    if np.all(np.asarray(aversion) <= 0):
-        return split
-    blocked = ~allowed
-    step = np.empty_like(split)
-    for _ in range(iterations):
-        # split += damping * (softmax(intensity * (value - aversion * split)) - split), without temporaries
-        np.multiply(split, aversion, out=step)
-        np.subtract(value, step, out=step)
-        step *= intensity
-        _softmax_in_place(step, blocked)
-        step -= split
-        step *= damping
-        split += step
+    k = np.broadcast_to(np.asarray(aversion, dtype=float) * intensity, (value.shape[0], 1))
+    rows = np.flatnonzero((k[:, 0] > 0) & allowed.any(axis=1))
+    if rows.size:
+        split[rows] = _entropic_quadratic_split(intensity * value[rows], allowed[rows], k[rows])
     return split
 
 
+def _entropic_quadratic_split(logit: np.ndarray, allowed: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Rows of t with t_j = y_j / k and y_j + ln y_j = logit_j - 1 + ln k - mu, mu set so that sum t = 1.
+
+    This is the first-order condition of the diversified split (k = intensity x aversion > 0 per row).
+    y solves y + ln y = L by Newton's method in u = ln y (convex, started right of the root: monotone);
+    mu by Newton's method on sum t(mu) - 1, which is decreasing and convex in mu.
+    """
+    base = np.where(allowed, logit - 1.0 + np.log(k), SENTINEL_LOGIT)
+    top = np.where(allowed, logit, -np.inf).max(axis=1, keepdims=True)
+    mu = top + np.log(np.where(allowed, np.exp(logit - top), 0.0).sum(axis=1, keepdims=True)) - 1.0
+    for _ in range(OUTER_NEWTON_STEPS):
+        y = _solve_y_plus_log_y(base - mu)
+        y = np.where(allowed, y, 0.0)
+        gap = y.sum(axis=1, keepdims=True) / k - 1.0
+        slope = -(y / (1.0 + y)).sum(axis=1, keepdims=True) / k
+        mu = mu - gap / slope
+        if np.abs(gap).max() < 1e-13:
+            break
+    t = np.where(allowed, _solve_y_plus_log_y(base - mu), 0.0)
+    return t / t.sum(axis=1, keepdims=True)
+
+
+def _solve_y_plus_log_y(level: np.ndarray) -> np.ndarray:
+    """y > 0 with y + ln y = level, elementwise (Newton in u = ln y from u0 = ln(level) or level)."""
+    u = np.where(level > 1.0, np.log(np.maximum(level, 1.0)), level)
+    for _ in range(INNER_NEWTON_STEPS):
+        eu = np.exp(u)
+        u = u - (eu + u - level) / (eu + 1.0)
+    return np.exp(u)
+
+
 def _diversified_split_packed(value: np.ndarray, allowed: np.ndarray, intensity: float,
-                              aversion: float | np.ndarray, iterations: int, damping: float) -> np.ndarray:
+                              aversion: float | np.ndarray) -> np.ndarray:
     """diversified_split on a (rows, most allowed per row) block of each row's allowed vendors."""
     counts = allowed.sum(axis=1)
     width = int(counts.max(initial=0))
@@ -84,8 +110,8 @@ def _diversified_split_packed(value: np.ndarray, allowed: np.ndarray, intensity:
         return split
     columns = np.argsort(~allowed, axis=1, kind="stable")[:, :width]  # allowed columns first, in order
     packed_allowed = np.arange(width)[None, :] < counts[:, None]
-    packed = _diversified_split_dense(np.take_along_axis(value, columns, axis=1), packed_allowed, intensity, aversion,
-                               iterations, damping)
+    packed = _diversified_split_dense(np.take_along_axis(value, columns, axis=1), packed_allowed, intensity,
+                                      aversion)
     np.put_along_axis(split, columns, packed, axis=1)  # padding cells carry 0 onto not-allowed vendors
     return split
 
@@ -111,6 +137,20 @@ def sample_without_replacement(log_weight: np.ndarray, allowed: np.ndarray, coun
     return allowed & (keys >= kth_key[:, None]) & (k > 0)[:, None]
 
 
+def keep_captive_spend(desired_change: np.ndarray, captive: np.ndarray) -> np.ndarray:
+    """Drop desired cuts at captive vendors (ones the lab's own investor owns), shrinking the increases
+    elsewhere pro rata so that what is added still equals what is released.
+    """
+    held = captive & (desired_change < 0)
+    if not held.any():
+        return desired_change
+    increase = np.maximum(desired_change, 0.0)
+    decrease = np.where(held, 0.0, np.maximum(-desired_change, 0.0))
+    added = increase.sum(axis=1, keepdims=True)
+    scale = np.divide(decrease.sum(axis=1, keepdims=True), added, out=np.zeros_like(added), where=added > 0)
+    return increase * scale - decrease
+
+
 def limit_move(desired_change: np.ndarray, max_move: np.ndarray, min_move: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray]:
     """Split desired changes into increases and decreases, each totalling at most ``max_move`` per row.
@@ -132,19 +172,20 @@ def ration_capacity(increase: np.ndarray, spare_musd: np.ndarray) -> np.ndarray:
     return increase * factor[None, :]
 
 
-def ration_with_overflow(increase: np.ndarray, target: np.ndarray, allowed: np.ndarray,
+def ration_with_overflow(increase: np.ndarray, decrease: np.ndarray, target: np.ndarray, allowed: np.ndarray,
                          spare_musd: np.ndarray) -> np.ndarray:
     """Ration increases by spare capacity, then send what was refused to each lab's next choices.
 
     A lab whose preferred vendor is full re-splits the refused amount over its other allowed vendors that
-    still have room, in proportion to its target split (one overflow round), and that is rationed again.
+    still have room and that it is not cutting, in proportion to its target split (one overflow round), and
+    that is rationed again.
     """
     granted = ration_capacity(increase, spare_musd)
     refused = (increase - granted).sum(axis=1)
     room = np.maximum(spare_musd - granted.sum(axis=0), 0.0)
     if not (refused > 1e-9).any() or not (room > 1e-9).any():
         return granted
-    open_target = np.where(allowed & (room > 1e-9)[None, :], target, 0.0)
+    open_target = np.where(allowed & (room > 1e-9)[None, :] & (decrease <= 0), target, 0.0)
     total = open_target.sum(axis=1, keepdims=True)
     overflow = np.divide(open_target, total, out=np.zeros_like(open_target), where=total > 0) * refused[:, None]
     return granted + ration_capacity(overflow, room)

@@ -6,9 +6,12 @@ e.g. "Google moved $40M/yr from Scale AI to Surge AI: trust 0.31 < alarm 0.40, r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from model.state import MarketState
+if TYPE_CHECKING:  # a runtime import would make `import agents` circular (model -> agents -> model)
+    from model.state import MarketState
 
 
 def move_cause(s: MarketState, i: int, src: int, dst: int, amount_musd: float, other_destinations: int) -> str:

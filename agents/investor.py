@@ -47,13 +47,11 @@ class Investor(mesa.Agent):
         """Buy ``stake`` of vendor j (other holders are diluted pro rata), pay cash in, and take talent.
         The buyer's own lab reviews at once, so captive demand follows the deal."""
         s = model.state
-        others = s.stake[j].sum() - s.stake[j, k]
-        room = 1.0 - s.stake[j, k] - stake
-        if others > room:
-            scale = max(room, 0.0) / others
-            s.stake[j] *= scale
-            s.stake[j, k] /= scale if scale > 0 else 1.0
-        s.stake[j, k] = min(1.0, s.stake[j, k] + stake)
+        owned = min(1.0, float(s.stake[j, k]) + stake)
+        others = float(s.stake[j].sum() - s.stake[j, k])
+        if others > 1.0 - owned:
+            s.stake[j] *= (1.0 - owned) / others
+        s.stake[j, k] = owned
         s.voting[j, k] = voting
         s.cash_musd[j] += cash_musd
         if talent_taken > 0:

@@ -85,7 +85,8 @@ class Lab(mesa.Agent):
 
         Inquiries rise with dissatisfaction (trust below aspiration) and only inquired vendors are considered.
         The target split is a softmax over value = quality + trust - log price + fit + loyalty for current
-        vendors (the switching cost) + a captive bonus for vendors the lab's own investor owns, less an
+        vendors (the switching cost) + a captive bonus for vendors the lab's own investor owns (and it never
+        moves spend away from them: captive demand), less an
         aversion to depending on one vendor per unit of the split placed there (second sourcing: Farrell &
         Gallini 1988) (Weisbuch, Kirman & Herreiner 2000; Kirman & Vriend 2001; Klemperer 1995). A lab moves toward it by
         at most ``max_move_share`` of its budget; receiving vendors' spare capacity rations the move, and
@@ -102,24 +103,25 @@ class Lab(mesa.Agent):
         spend = s.spend_musd[rows]
         current = spend > 0
         placed = spend.sum(axis=1, keepdims=True)
+        owned = s.lab_owned_stake()[rows]
         value = (b.quality_weight * s.quality[None, :] + b.trust_weight * s.trust[rows]
                  - b.price_weight * np.log(s.price_index)[None, :] + s.fit[rows]
                  + b.switching_cost_scale * s.switching_cost[rows, None] * current
-                 + b.captive_bonus * s.lab_owned_stake()[rows])
+                 + b.captive_bonus * owned)
         allowed = (s.considered[rows] | current) & s.active[None, :]
         aversion = b.dependence_aversion * (1.0 + b.wariness_gain * s.wariness[rows])
         target = choice.diversified_split(value, allowed, b.choice_intensity, aversion[:, None])
-        desired = target * placed - spend
+        desired = choice.keep_captive_spend(target * placed - spend, owned > 0)
         increase, decrease = choice.limit_move(desired, b.max_move_share * s.budget_musd[rows],
                                                b.min_move_share * s.budget_musd[rows])
         spare = s.capacity_musd - s.revenue_musd()
-        granted = choice.ration_with_overflow(increase, target, allowed, spare)
+        granted = choice.ration_with_overflow(increase, decrease, target, allowed, spare)
         asked, given = increase.sum(axis=1), granted.sum(axis=1)
         released = decrease * np.divide(given, asked, out=np.zeros_like(given), where=asked > 0)[:, None]
 
         s.spend_musd[rows] = np.maximum(spend + granted - released, 0.0)
         s.withdrawn_musd[rows] += released
-        s.refused_musd += (increase - granted).sum(axis=0)
+        s.refused_musd += np.maximum(increase - granted, 0.0).sum(axis=0)  # overflow received is not a refusal
         s.switched_musd += float(given.sum())
         s.blocked_musd += float((asked - given).sum())
         has_target = target.sum(axis=1) > 0
@@ -139,7 +141,7 @@ class Lab(mesa.Agent):
         unhappy = perception.dissatisfaction(s.spend_musd[rows], s.trust[rows], b.aspiration_trust)
         count = model.rng.poisson(b.routine_inquiries + b.search_breadth * unhappy)
         candidates = s.active[None, :] & (s.trust[rows] >= s.alarm_trust[rows, None])
-        log_weight = (0.25 * np.log(s.capacity_musd + b.inquiry_visibility_floor_musd)[None, :]
+        log_weight = (0.25 * np.log(np.maximum(s.capacity_musd + b.inquiry_visibility_floor_musd, 1e-9))[None, :]
                       + 2.0 * np.log(np.maximum(s.perceived_neutrality[rows], 1e-6)))
         chosen = choice.sample_without_replacement(log_weight, candidates, count, model.rng)
         s.inquiries += chosen.sum(axis=0)

@@ -107,5 +107,6 @@ def dissatisfaction(spend_musd: np.ndarray, trust: np.ndarray, aspiration: float
 
 def worst_shortfall(spend_musd: np.ndarray, trust: np.ndarray, aspiration: float) -> np.ndarray:
     """(L,) the largest shortfall of trust below aspiration among a lab's current vendors (0..1)."""
-    shortfall = np.maximum(0.0, aspiration - trust) / max(aspiration, 1e-9)
-    return np.where(spend_musd > 0, shortfall, 0.0).max(axis=1, initial=0.0)
+    # max over current vendors of max(0, gap) / aspiration = max(0, largest gap) / aspiration (monotone)
+    largest_gap = np.maximum.reduce(np.subtract(aspiration, trust), axis=1, where=spend_musd > 0, initial=0.0)
+    return largest_gap / max(aspiration, 1e-9)

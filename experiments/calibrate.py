@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc, spearmanr
+from tqdm import tqdm
 
 from experiments.digest import RunDigest, digest_run
 from experiments.patterns import SCENARIOS_NEEDED, evaluate
@@ -72,7 +73,8 @@ def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int =
                                                    for cid in range(len(candidates))}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for cid, digest in pool.map(_run_job, jobs, chunksize=8):
+        for cid, digest in tqdm(pool.map(_run_job, jobs, chunksize=8), total=len(jobs), unit="run",
+                                desc="calibration runs", mininterval=5.0):
             runs[cid][digest.scenario].append(digest)
     records = []
     for cid, params in enumerate(candidates):

@@ -46,6 +46,8 @@ class MarketModel(mesa.Model):
         self._scheduled: dict[int, list[Event]] = defaultdict(list)
         for _, event in resolved.enabled_events():
             self._scheduled[event.week].append(event)
+        for event in self._scheduled.pop(0, []):  # week-0 events shape the initial state
+            apply_event(self, event)
         self.recorder.record_week(0, self.state)
 
     @property
