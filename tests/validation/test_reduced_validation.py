@@ -1,0 +1,21 @@
+"""A reduced validation inside `make test`: the calibrated scenario must pass every pattern at 12 seeds.
+
+The full check is `labelmarket validate` (30 seeds); 12 seeds keep this under a minute on 2 cores while the
+medians stay on the same side of every threshold (see docs/calibration.md for the margins).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from experiments.ensemble import run_ensemble
+from experiments.patterns import SCENARIOS_NEEDED, evaluate
+
+REDUCED_SEEDS = range(1, 13)
+
+
+@pytest.mark.slow
+def test_calibrated_scenario_passes_every_pattern_at_reduced_seeds():
+    runs = run_ensemble(SCENARIOS_NEEDED, REDUCED_SEEDS, workers=1)
+    failed = [f"{r.pattern} {r.criterion}: median {r.median:.3g}" for r in evaluate(runs) if not r.passed]
+    assert not failed, "patterns failing at 12 seeds:\n" + "\n".join(failed)
