@@ -7,6 +7,7 @@ runs are skipped, failed ones are tried again.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -135,8 +136,6 @@ def _already_complete(final_dir: Path, sweep_fingerprint: str, sweep_file: Sweep
         return None
     store = SweepStore(final_dir)
     store.bind(identity, sweep_fingerprint, sweep_file.source)  # refuses a changed sweep
-    import json
-
     manifest = json.loads((final_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
     counts = manifest.get("counts", {})
     if counts.get("failed", 0):
@@ -228,7 +227,7 @@ def _run_in_store(
     outcome = consolidate(store, sweep_file, design, runs, target, state)
     outcome.computed = computed
     outcome.seconds = time.time() - started
-    store.close()
+    store.close(finished=True)
     os.replace(store.root, final_dir)
     outcome.run_dir = final_dir
     return outcome

@@ -122,6 +122,8 @@ class Parameter(_Strict):
                      for v in values}
             if len(kinds) > 1:
                 raise ValueError(f"mixes {' and '.join(sorted(kinds))}; use one kind of value per parameter")
+            if kinds == {"number"} and any(isinstance(v, float) for v in values):
+                values = [float(v) for v in values]  # [0, 0.5] means [0.0, 0.5]: one column type, stable keys
         return values
 
 

@@ -103,8 +103,11 @@ class SweepStore:
                              "wait for it to finish, or stop it and re-run to resume") from None
         self._lock_file = handle
 
-    def close(self) -> None:
+    def close(self, finished: bool = False) -> None:
+        """Release the lock; a finished folder also loses its lock file."""
         if self._lock_file is not None:
+            if finished:
+                (self.root / ".lock").unlink(missing_ok=True)
             self._lock_file.close()
             self._lock_file = None
 

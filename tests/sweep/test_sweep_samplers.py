@@ -144,3 +144,10 @@ def test_every_sampled_point_lies_within_its_bounds_and_the_count_is_as_document
             low, high = spec.parameters[name].bounds
             assert low <= value <= high
             assert isinstance(value, int) == spec.parameters[name].integer
+
+
+def test_whole_and_decimal_grid_values_become_one_number_type():
+    spec = spec_of("grid", {"a.x": {"values": [0, 0.5, 1]}, "a.n": {"values": [1, 2]}})
+    assert spec.parameters["a.x"].values == [0.0, 0.5, 1.0]
+    assert all(type(v) is float for v in spec.parameters["a.x"].values)
+    assert all(type(v) is int for v in spec.parameters["a.n"].values)
