@@ -88,10 +88,9 @@ def asymmetric_update(level: np.ndarray, target: np.ndarray, fall_rate: float, r
     Trust is destroyed quickly and rebuilt slowly (Slovic 1993, the asymmetry principle).
     """
     gap = np.subtract(target, level)
-    moved = np.multiply(gap, recovery_rate)
-    np.multiply(gap, fall_rate, out=moved, where=gap < 0)
-    moved += level
-    return moved
+    gap *= np.where(gap < 0, fall_rate, recovery_rate)   # gap < 0 exactly when target < level
+    gap += level
+    return gap
 
 
 def dissatisfaction(spend_musd: np.ndarray, trust: np.ndarray, aspiration: float) -> np.ndarray:
