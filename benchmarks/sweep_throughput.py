@@ -98,6 +98,8 @@ def run(
         shutil.rmtree(scratch, ignore_errors=True)
 
     report = {
+        "summary": "; ".join(f"{kind} ×{f['workers']}: {f['runs_per_s']:.2f} runs/s ({f['ratio_to_sequential']:.2f}× sequential)"
+                             for kind, f in results.items()),
         "benchmark": "sweep_throughput",
         "scenario": scenario,
         "runs": runs,

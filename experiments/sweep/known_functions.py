@@ -40,13 +40,14 @@ def ishigami_indices(a: float = ISHIGAMI_A, b: float = ISHIGAMI_B) -> dict[str, 
 def ishigami(params: dict[str, Any], seed: int) -> dict[str, float]:
     """y = sin x1 + a sin² x2 + b x3⁴ sin x1, for parameters whose last path part is x1, x2, x3.
 
-    Deterministic; the seed only adds ``noise`` × N(0, 1) to ``y_noisy`` (``noise`` defaults to 0).
+    Deterministic. With a parameter named ``noise``, ``y_noisy`` adds ``noise`` × N(0, 1) drawn from the seed.
     """
     x = {path.rsplit(".", 1)[-1]: float(value) for path, value in params.items()}
     x1, x2, x3 = x["x1"], x["x2"], x["x3"]
     y = math.sin(x1) + ISHIGAMI_A * math.sin(x2) ** 2 + ISHIGAMI_B * x3**4 * math.sin(x1)
-    noise = x.get("noise", 0.0)
-    return {"y": y, "y_noisy": y + noise * float(np.random.default_rng(seed).standard_normal())}
+    if "noise" not in x:
+        return {"y": y}
+    return {"y": y, "y_noisy": y + x["noise"] * float(np.random.default_rng(seed).standard_normal())}
 
 
 def toy_market(params: dict[str, Any], seed: int) -> dict[str, Any]:

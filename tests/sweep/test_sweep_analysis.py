@@ -62,7 +62,6 @@ def test_a_second_analysis_replaces_the_first(ishigami_run):
     (ishigami_run / "analysis" / "stale.txt").write_text("old")
     analyze(ishigami_run, ["y"])
     assert not (ishigami_run / "analysis" / "stale.txt").exists()
-    assert not (ishigami_run / "analysis" / "figures" / "sobol_y_noisy.png").exists()
 
 
 def test_morris_on_a_linear_function_gives_its_slopes(tmp_path):
