@@ -7,6 +7,11 @@
     labelmarket validate [--seeds N] ...      (experiments/validate.py)
     labelmarket sweep SWEEP.toml ...          (experiments/sweep/cli.py)
     labelmarket analyze RUN_DIR ...           (experiments/analysis/cli.py)
+    labelmarket viz [SCENARIO] [--port N]     (viz/serve.py)
+
+The other packages' subcommands are imported only when the command line may need them (help, or one of
+their names), so ``run``, ``check`` and ``scenarios`` start without loading plotting and statistics
+libraries.
 
 Exit status: 0 success; 2 bad input (one message on stderr naming the file, the field and the reason, and
 nothing written); 130 interrupted. User errors never print a traceback.
@@ -21,13 +26,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from experiments.analysis.cli import add_analyze_parser
-from experiments.sweep.cli import add_sweep_parser
-from experiments.validate import add_validate_parser
-
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+OWN_COMMANDS = ("run", "check", "scenarios")
 
 
 class UsageError(Exception):
@@ -166,7 +168,22 @@ def scenarios_command(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------------- parser
-def build_parser() -> argparse.ArgumentParser:
+def add_other_commands(commands: argparse._SubParsersAction) -> None:
+    """The subcommands other packages provide, each registered by its own module."""
+    from experiments.analysis.cli import add_analyze_parser
+    from experiments.sweep.cli import add_sweep_parser
+    from experiments.validate import add_validate_parser
+    from viz.serve import add_viz_parser
+
+    add_validate_parser(commands)
+    add_sweep_parser(commands)
+    add_analyze_parser(commands)
+    add_viz_parser(commands)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``labelmarket`` parser; given ``argv`` that names one of this module's commands, the other
+    packages' subcommands are left out (they are not needed to parse it)."""
     parser = argparse.ArgumentParser(
         prog="labelmarket",
         description="Agent-based simulation of the AI training-data market after an ownership shock.")
@@ -199,9 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="List the bundled scenarios with their descriptions.")
     listing.set_defaults(handler=scenarios_command)
 
-    add_validate_parser(commands)
-    add_sweep_parser(commands)
-    add_analyze_parser(commands)
+    if not argv or argv[0] not in OWN_COMMANDS:
+        add_other_commands(commands)
     return parser
 
 
@@ -211,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from scenarios.errors import ScenarioError
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:

@@ -183,5 +183,5 @@ def test_help_lists_the_subcommands(capsys):
         build_parser().parse_args(["--help"])
     assert stop.value.code == 0
     text = capsys.readouterr().out
-    for command in ("run", "check", "scenarios", "validate", "sweep", "analyze"):
+    for command in ("run", "check", "scenarios", "validate", "sweep", "analyze", "viz"):
         assert command in text
