@@ -20,6 +20,7 @@ nothing written); 130 interrupted. User errors never print a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -239,6 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"labelmarket {args.command}: error: {err}", file=sys.stderr)
     except UsageError as err:
         print(f"labelmarket {args.command}: error: {err}", file=sys.stderr)
+    except BrokenPipeError:  # `labelmarket run | head`: the reader left; the run folder is complete
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         note = " (no run folder was written)" if args.command == "run" else ""
         print(f"labelmarket {args.command}: interrupted{note}", file=sys.stderr)
