@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 ENTRANT_FUND_STAKE = 0.3          # a founding fund's stake in the entrant it creates
 ENTRANT_QUALITY_CONCENTRATION = 20.0  # Beta(m*c, (1-m)*c) spread of entrant quality around its mean
 UNMET_HEAT_WEIGHT = 10.0          # heat per unit share of the market's budget left unmet
+TICKET_SPREAD = (0.5, 1.5)        # a ticket is the typical ticket times U(0.5, 1.5)
+ENTRANT_CAPACITY_SIGMA = 0.4      # log-sd of an entrant's capacity around entrant_capacity_musd (its median)
 INQUIRY_HEAT_FLOOR = 0.5          # inquiries/week added to a segment's baseline, so one stray inquiry is no boom
 
 
@@ -92,7 +94,7 @@ class Investor(mesa.Agent):
             if model.rng.random() >= rate:
                 continue
             ticket = min(float(s.capital_left_musd[k]),
-                         b.vc_ticket_share * float(s.capital_musd[k]) * model.rng.uniform(0.5, 1.5))
+                         b.vc_ticket_share * float(s.capital_musd[k]) * model.rng.uniform(*TICKET_SPREAD))
             found_entrant = model.rng.random() < b.vc_entry_share * min(1.0, heat) or appeal.sum() <= 0
             if found_entrant:
                 j = cls.found_entrant(model, int(k), hottest, ticket)
@@ -145,7 +147,7 @@ class Investor(mesa.Agent):
         b = model.behaviour
         m = b.entrant_quality_mean
         quality = float(model.rng.beta(m * ENTRANT_QUALITY_CONCENTRATION, (1 - m) * ENTRANT_QUALITY_CONCENTRATION))
-        capacity = float(b.entrant_capacity_musd * model.rng.lognormal(0.0, 0.4))
+        capacity = float(b.entrant_capacity_musd * model.rng.lognormal(0.0, ENTRANT_CAPACITY_SIGMA))
         name = f"Neutral entrant {model.state.entrant_count + 1}"
         owner = {model.state.investor_names[k]: Owner(stake=ENTRANT_FUND_STAKE, voting=True)}
         j = model.add_vendor(name, segment, capacity, quality, 1.0, ticket_musd, owner)

@@ -18,6 +18,9 @@ from agents.explain import move_cause
 if TYPE_CHECKING:
     from model.market_model import MarketModel
 
+SIZE_EXPONENT = 0.25        # inquiry weight ~ (capacity + visibility floor)^0.25: size helps, but little
+NEUTRALITY_EXPONENT = 2.0   # inquiry weight ~ perceived neutrality^2: labs avoid asking vendors they doubt
+
 
 class Lab(mesa.Agent):
     """One buyer of training data; its state is row ``index`` of the labs x vendors arrays."""
@@ -141,8 +144,9 @@ class Lab(mesa.Agent):
         unhappy = perception.dissatisfaction(s.spend_musd[rows], s.trust[rows], b.aspiration_trust)
         count = model.rng.poisson(b.routine_inquiries + b.search_breadth * unhappy)
         candidates = s.active[None, :] & (s.trust[rows] >= s.alarm_trust[rows, None])
-        log_weight = (0.25 * np.log(np.maximum(s.capacity_musd + b.inquiry_visibility_floor_musd, 1e-9))[None, :]
-                      + 2.0 * np.log(np.maximum(s.perceived_neutrality[rows], 1e-6)))
+        size = np.maximum(s.capacity_musd + b.inquiry_visibility_floor_musd, 1e-9)
+        log_weight = (SIZE_EXPONENT * np.log(size)[None, :]
+                      + NEUTRALITY_EXPONENT * np.log(np.maximum(s.perceived_neutrality[rows], 1e-6)))
         chosen = choice.sample_without_replacement(log_weight, candidates, count, model.rng)
         s.inquiries += chosen.sum(axis=0)
         s.considered[rows] |= chosen
@@ -189,6 +193,8 @@ class Lab(mesa.Agent):
         s.review_now[rows[lost]] = True
         target = np.divide(target, total, out=np.zeros_like(target), where=total > 0)
         spare = s.capacity_musd - s.revenue_musd()
-        granted = choice.ration_capacity(target * s.unplaced_musd[rows, None], spare)
+        wanted = target * s.unplaced_musd[rows, None]
+        granted = choice.ration_capacity(wanted, spare)
+        s.refused_musd += (wanted - granted).sum(axis=0)  # vendors see the demand they could not take
         s.spend_musd[rows] += granted
         s.unplaced_musd[rows] = np.maximum(s.unplaced_musd[rows] - granted.sum(axis=1), 0.0)

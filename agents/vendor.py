@@ -14,6 +14,7 @@ import numpy as np
 if TYPE_CHECKING:
     from model.market_model import MarketModel
 
+WEEKS_PER_YEAR = 52.0
 DEMAND_SMOOTHING = 0.25  # weight of this week's demand in the vendor's demand estimate
 GROWTH_SMOOTHING = 0.1   # weight of this week's capacity growth in its smoothed growth rate
 INQUIRY_SHORT_WEEKS = 4.0
@@ -88,7 +89,7 @@ class Vendor(mesa.Agent):
     def book_cash(cls, model: MarketModel) -> None:
         """Cash follows the weekly margin: revenue minus the running cost of capacity, per week."""
         s, b = model.state, model.behaviour
-        margin = (s.revenue_musd() - b.operating_cost_ratio * s.capacity_musd) / 52.0
+        margin = (s.revenue_musd() - b.operating_cost_ratio * s.capacity_musd) / WEEKS_PER_YEAR
         s.cash_musd += margin * s.active
 
     @classmethod

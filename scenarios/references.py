@@ -50,6 +50,8 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
         if inv.lab is not None:
             known("lab", inv.lab, labs, f"investors.{inv_name}.lab")
 
+    order = {name: n for n, name in enumerate(s.events)}
+    entered = {e.vendor: (e.week, order[name]) for name, e in s.events.items() if isinstance(e, Entry) and e.enabled}
     strategic_targets = investors | {i.lab for i in s.investors.values() if i.kind == "strategic" and i.lab}
     for ev_name, ev in s.events.items():
         path = f"events.{ev_name}"
@@ -59,6 +61,13 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
             known("investor", ev.investor, investors, f"{path}.investor")
         if isinstance(ev, (OwnershipChange, Divestment, Assurance, LeadershipDeparture)):
             known("vendor", ev.vendor, all_vendors, f"{path}.vendor")
+            if ev.enabled and ev.vendor in entered and ev.vendor not in vendors:
+                entry_at, entry_order = entered[ev.vendor]
+                if (ev.week, order[ev_name]) < (entry_at, entry_order):
+                    problems.append((f"{path}.week", f"week {ev.week} names '{ev.vendor}' before it enters "
+                                                     f"(its entry event is at week {entry_at})"))
+            elif ev.enabled and ev.vendor in entrants and ev.vendor not in vendors:
+                problems.append((f"{path}.vendor", f"'{ev.vendor}' never enters: its entry event is disabled"))
         if isinstance(ev, LeadershipDeparture):
             known("strategic investor or its lab", ev.to, strategic_targets, f"{path}.to")
         if isinstance(ev, Entry):

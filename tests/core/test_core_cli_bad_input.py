@@ -206,8 +206,6 @@ def test_a_scenario_and_synthetic_together_are_refused(workdir, capsys):
     assert_nothing_written(workdir)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: scenarios/references.py accepts an event that names an entrant "
-                   "before its entry event; the run then crashes in model/events.py ('New' is not in list)")
 def test_an_event_naming_a_vendor_before_it_enters_is_bad_input(workdir, capsys):
     bad = workdir / "early.toml"
     bad.write_text(TOY + '\n[events.promise]\nkind = "assurance"\nweek = 2\nvendor = "New"\nstrength = 0.5\n'
