@@ -64,7 +64,7 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
             if ev.enabled and ev.vendor in entered and ev.vendor not in vendors:
                 entry_at, entry_order = entered[ev.vendor]
                 if (ev.week, order[ev_name]) < (entry_at, entry_order):
-                    problems.append((f"{path}.week", f"week {ev.week} names '{ev.vendor}' before it enters "
+                    problems.append((f"{path}.vendor", f"week {ev.week} names '{ev.vendor}' before it enters "
                                                      f"(its entry event is at week {entry_at})"))
             elif ev.enabled and ev.vendor in entrants and ev.vendor not in vendors:
                 problems.append((f"{path}.vendor", f"'{ev.vendor}' never enters: its entry event is disabled"))
