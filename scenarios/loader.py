@@ -138,23 +138,53 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(p for p in parts if p != "[key]")
 
 
+def _declared_field_names() -> list[str]:
+    """Every field name the schema declares, at any depth (for 'did you mean' hints)."""
+    names: set[str] = set()
+    pending: list[type[BaseModel]] = [Scenario]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            names.add(name)
+            types = [field.annotation]
+            while types:  # walk dict[str, Annotated[Union[...], ...]] and the like down to the models
+                kind = types.pop()
+                if isinstance(kind, type) and issubclass(kind, BaseModel):
+                    pending.append(kind)
+                types.extend(getattr(kind, "__args__", ()))
+    return sorted(names)
+
+
 def validate_document(doc: Mapping[str, Any], source: str) -> Scenario:
     """Validate a resolved document; the first problem becomes one ScenarioError (others are counted)."""
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as err:
         errors = err.errors()
-        first = errors[0]
+        # A typo shows up twice (an unknown key and a missing field): name the typo first.
+        unknown = [e for e in errors if e["type"] == "extra_forbidden"]
+        first = unknown[0] if unknown else errors[0]
         field = _field_path(tuple(first["loc"]))
-        reason = first["msg"]
-        hint = ""
+        reason = first["msg"].removeprefix("Value error, ")
+        hints = []
+        others = [e for e in errors if e is not first]
         if first["type"] == "extra_forbidden":
-            reason = "unknown key (a typo?)"
+            key = str(first["loc"][-1])
+            reason = f"unknown key '{key}'"
+            close = difflib.get_close_matches(key, _declared_field_names(), n=1)
+            hints.append(f"did you mean '{close[0]}'?" if close else "a typo?")
+            if close:  # the field the typo meant is then missing too: the same problem, not another one
+                meant = (*first["loc"][:-1], close[0])
+                others = [e for e in others if not (e["type"] == "missing" and tuple(e["loc"]) == meant)]
         if first["type"] == "missing":
             reason = "required field is missing"
-        if len(errors) > 1:
-            hint = f"and {len(errors) - 1} more problem(s)"
-        raise ScenarioError(source, field, reason, hint) from None
+        if others:
+            hints.append(f"and {len(others)} more problem(s)")
+        raise ScenarioError(source, field, reason, " ".join(hints)) from None
     problems = reference_problems(scenario)
     if problems:
         field, reason = problems[0]
