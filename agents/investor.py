@@ -96,16 +96,26 @@ class Investor(mesa.Agent):
             ticket = min(float(s.capital_left_musd[k]),
                          b.vc_ticket_share * float(s.capital_musd[k]) * model.rng.uniform(*TICKET_SPREAD))
             found_entrant = model.rng.random() < b.vc_entry_share * min(1.0, heat) or appeal.sum() <= 0
-            if found_entrant:
-                j = cls.found_entrant(model, int(k), hottest, ticket)
-            else:
-                j = int(model.rng.choice(appeal.size, p=appeal / appeal.sum()))
-                cls.fund_vendor(model, int(k), j, ticket)
-            s.capital_left_musd[k] -= ticket
-            s.vc_committed_musd += ticket
-            model.log_event("funding", s.investor_names[k], s.vendor_names[j], ticket,
-                            f"{s.investor_names[k]} invested ${ticket:,.0f}M in {s.vendor_names[j]} "
-                            f"(sector heat {heat:.2f})")
+            target = None if found_entrant else int(model.rng.choice(appeal.size, p=appeal / appeal.sum()))
+            cls.commit(model, int(k), ticket, target, hottest, f"sector heat {heat:.2f}")
+
+    @classmethod
+    def commit(cls, model: MarketModel, k: int, amount_musd: float, vendor: int | None, segment: str,
+               reason: str) -> int:
+        """A fund commits capital (never more than it has left): into vendor ``vendor``, or, when that is
+        None, into a new neutral entrant of ``segment``. Returns the vendor funded."""
+        s = model.state
+        ticket = min(float(amount_musd), float(s.capital_left_musd[k]))
+        if vendor is None:
+            j = cls.found_entrant(model, k, segment, ticket)
+        else:
+            j = vendor
+            cls.fund_vendor(model, k, j, ticket)
+        s.capital_left_musd[k] -= ticket
+        s.vc_committed_musd += ticket
+        model.log_event("funding", s.investor_names[k], s.vendor_names[j], ticket,
+                        f"{s.investor_names[k]} invested ${ticket:,.0f}M in {s.vendor_names[j]} ({reason})")
+        return j
 
     @staticmethod
     def sector_heat(model: MarketModel) -> tuple[float, str, np.ndarray]:

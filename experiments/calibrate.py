@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -27,8 +28,9 @@ from experiments.digest import RunDigest, digest_run
 from experiments.patterns import SCENARIOS_NEEDED, evaluate
 from scenarios.behaviour import Behaviour
 
-# Bounds searched (a sub-range of each parameter's admissible range in scenarios/behaviour.py).
-SEARCH_BOUNDS: dict[str, tuple[float, float]] = {
+# Round 1 searched wide bounds (a sub-range of each parameter's admissible range in scenarios/behaviour.py);
+# round 2 narrowed them toward where round 1's sensitivities pointed (docs/calibration.md tells the story).
+WIDE_BOUNDS: dict[str, tuple[float, float]] = {
     "stake_weight": (1.2, 3.5),
     "talent_weight": (0.2, 1.5),
     "assurance_efficacy": (0.2, 0.6),
@@ -45,13 +47,37 @@ SEARCH_BOUNDS: dict[str, tuple[float, float]] = {
     "vc_herding": (3.0, 12.0),
     "vc_entry_share": (0.2, 0.8),
 }
+SEARCH_BOUNDS: dict[str, tuple[float, float]] = {
+    "stake_weight": (2.2, 3.5),
+    "talent_weight": (0.2, 0.8),
+    "assurance_efficacy": (0.2, 0.45),
+    "contagion_weight": (0.2, 0.8),
+    "contagion_threshold": (0.05, 0.2),
+    "trust_fall_rate_per_week": (0.3, 0.7),
+    "choice_intensity": (4.0, 7.0),
+    "trust_weight": (2.5, 3.5),
+    "dependence_aversion": (0.8, 1.8),
+    "wariness_gain": (2.0, 5.0),
+    "hiring_rate_per_week": (0.007, 0.012),
+    "hiring_ramp_musd_per_week": (3.5, 6.0),
+    "search_breadth": (30.0, 45.0),
+    "vc_herding": (6.0, 12.0),
+    "vc_entry_share": (0.3, 0.8),
+}
+ROUNDS = {"wide": WIDE_BOUNDS, "narrow": SEARCH_BOUNDS}
 
 
-def candidate_sets(n: int, seed: int) -> list[dict[str, float]]:
-    """``n`` Latin-hypercube points over SEARCH_BOUNDS; candidate 0 is the current defaults."""
-    names = list(SEARCH_BOUNDS)
-    low = np.array([SEARCH_BOUNDS[k][0] for k in names])
-    high = np.array([SEARCH_BOUNDS[k][1] for k in names])
+def criterion_key(index: int, pattern: str, criterion: str) -> str:
+    """A column name that is the same for every candidate (criteria quote run-dependent numbers)."""
+    return f"{pattern}.{index}: " + re.sub(r"\s*\([^)]*\d[^)]*\)", "", criterion)
+
+
+def candidate_sets(n: int, seed: int, bounds: dict[str, tuple[float, float]] = SEARCH_BOUNDS
+                   ) -> list[dict[str, float]]:
+    """``n`` Latin-hypercube points over ``bounds``; candidate 0 is the current defaults."""
+    names = list(bounds)
+    low = np.array([bounds[k][0] for k in names])
+    high = np.array([bounds[k][1] for k in names])
     points = qmc.scale(qmc.LatinHypercube(d=len(names), seed=seed).random(max(n - 1, 1)), low, high)
     defaults = Behaviour()
     rows = [{k: float(getattr(defaults, k)) for k in names}]
@@ -64,9 +90,10 @@ def _run_job(job: tuple[int, dict[str, float], str, int]) -> tuple[int, RunDiges
     return cid, digest_run(scenario, seed, {f"behaviour.{k}": v for k, v in params.items()})
 
 
-def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int = 2025) -> pd.DataFrame:
+def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int = 2025,
+              bounds: dict[str, tuple[float, float]] = SEARCH_BOUNDS) -> pd.DataFrame:
     """Evaluate every candidate on every pattern; one row per candidate."""
-    candidates = candidate_sets(n_candidates, lhs_seed)
+    candidates = candidate_sets(n_candidates, lhs_seed, bounds)
     jobs = [(cid, params, name, seed) for cid, params in enumerate(candidates)
             for name in SCENARIOS_NEEDED for seed in seeds]
     runs: dict[int, dict[str, list[RunDigest]]] = {cid: {n: [] for n in SCENARIOS_NEEDED}
@@ -79,7 +106,7 @@ def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int =
     records = []
     for cid, params in enumerate(candidates):
         rows = evaluate(runs[cid])
-        margins = {f"{r.pattern}: {r.criterion}": r.margin for r in rows}
+        margins = {criterion_key(n, r.pattern, r.criterion): r.margin for n, r in enumerate(rows)}
         records.append({"candidate": cid, **params, **margins,
                         "accepted": all(r.passed for r in rows), "weakest_margin": min(r.margin for r in rows)})
     return pd.DataFrame(records)
@@ -88,10 +115,11 @@ def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int =
 def sensitivity(table: pd.DataFrame) -> pd.DataFrame:
     """Spearman rank correlation of each parameter with each pattern's weakest margin."""
     criteria = [c for c in table.columns if c.startswith("P") and ":" in c]
-    patterns = sorted({c.split(":")[0] for c in criteria})
-    weakest = pd.DataFrame({p: table[[c for c in criteria if c.startswith(p + ":")]].min(axis=1) for p in patterns})
-    out = pd.DataFrame(index=list(SEARCH_BOUNDS), columns=patterns, dtype=float)
-    for param in SEARCH_BOUNDS:
+    patterns = sorted({c.split(".")[0] for c in criteria})
+    weakest = pd.DataFrame({p: table[[c for c in criteria if c.startswith(p + ".")]].min(axis=1) for p in patterns})
+    params = [p for p in WIDE_BOUNDS if p in table.columns]
+    out = pd.DataFrame(index=params, columns=patterns, dtype=float)
+    for param in params:
         for p in patterns:
             rho = spearmanr(table[param], weakest[p]).statistic
             out.loc[param, p] = round(float(rho), 2) if np.isfinite(rho) else 0.0
@@ -104,9 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=10, help="seeds 1..N per candidate")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--lhs-seed", type=int, default=2025)
+    parser.add_argument("--round", choices=sorted(ROUNDS), default="narrow", help="which bounds to search")
     parser.add_argument("--out", type=Path, default=Path("runs/calibration"))
     args = parser.parse_args(argv)
-    table = calibrate(args.candidates, list(range(1, args.seeds + 1)), args.workers, args.lhs_seed)
+    table = calibrate(args.candidates, list(range(1, args.seeds + 1)), args.workers, args.lhs_seed,
+                      ROUNDS[args.round])
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "candidates.csv", index=False)
     sens = sensitivity(table)
@@ -116,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     print(sens.to_string())
     if len(accepted):
         best = accepted.iloc[0]
-        print("best candidate:", {k: best[k] for k in SEARCH_BOUNDS}, "weakest margin", round(best.weakest_margin, 3))
+        print("best candidate:", {k: float(best[k]) for k in ROUNDS[args.round]},
+              "weakest margin", round(float(best.weakest_margin), 3))
     return 0
 
 

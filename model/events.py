@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 from agents.investor import Investor
 from agents.vendor import Vendor
 from model.state import MarketState
-from scenarios.schema import Assurance, Divestment, Entry, Event, LeadershipDeparture, OwnershipChange
+from scenarios.schema import (
+    Assurance,
+    Divestment,
+    Entry,
+    Event,
+    LeadershipDeparture,
+    OwnershipChange,
+    VentureFunding,
+)
 
 if TYPE_CHECKING:
     from model.market_model import MarketModel
@@ -40,6 +48,10 @@ def live_event_problem(s: MarketState, event: Event) -> str:
     investor = getattr(event, "investor", None)
     if investor is not None and investor not in s.investor_names:
         return f"investor: unknown investor '{investor}' (known: {', '.join(s.investor_names)})"
+    if isinstance(event, VentureFunding):
+        k = s.investor_names.index(event.investor)
+        if s.is_strategic[k]:
+            return f"investor: '{event.investor}' is not a venture fund"
     if isinstance(event, LeadershipDeparture):
         try:
             _strategic_investor_index(s, event.to)
@@ -75,6 +87,10 @@ def apply_event(model: MarketModel, event: Event) -> None:
             sold = Investor.divest(model, k, j, event.stake)
             model.log_event("divestment", event.investor, event.vendor, 0.0,
                             f"{event.investor} sold {sold:.0%} of {event.vendor}")
+        case VentureFunding():
+            k = s.investor_names.index(event.investor)
+            j = None if event.vendor is None else s.vendor_names.index(event.vendor)
+            Investor.commit(model, k, event.amount_musd, j, event.segment, "announced")
         case Entry():
             model.add_vendor(event.vendor, event.segment, event.capacity_musd, event.quality,
                              event.price_index, event.cash_musd, event.owners)

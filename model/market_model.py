@@ -35,6 +35,8 @@ class MarketModel(mesa.Model):
         resolved = load_scenario(scenario, overrides)
         super().__init__(rng=resolved.meta.seed if rng is None else int(rng))
         self.market_scenario = resolved
+        self._live_week: int | None = None  # set while a live intervention is being applied
+        self._carried_flows: tuple[float, int] = (0.0, 0)  # VC and entrants brought by live interventions
         self.behaviour = resolved.behaviour
         self.horizon_weeks = resolved.meta.horizon_weeks if weeks is None else int(weeks)
         self.state = build_state(resolved, self.rng)
@@ -76,22 +78,35 @@ class MarketModel(mesa.Model):
         return self
 
     def _start_week(self) -> None:
+        """Weekly flows start from zero, plus what live interventions since the last step brought."""
         s = self.state
-        s.switched_musd = s.blocked_musd = s.vc_committed_musd = 0.0
-        s.entrants_this_week = 0
+        s.switched_musd = s.blocked_musd = 0.0
+        s.vc_committed_musd, s.entrants_this_week = self._carried_flows
+        self._carried_flows = (0.0, 0)
         s.inquiries[:] = 0
         s.refused_musd[:] = 0.0
 
     # ------------------------------------------------------------------------------- interventions
     def apply(self, event: Event) -> None:
-        """Carry out an event now (a live intervention); it shows in the log and acts from this week on.
+        """Carry out an event now (a live intervention between steps).
 
-        Names are checked against the running market first; a bad name raises ValueError.
+        It changes the state at once and is logged, with its flows (cash, entrants), under the coming week,
+        the first week it acts on. Names are checked against the running market first; a bad name raises
+        ValueError and changes nothing.
         """
         problem = live_event_problem(self.state, event)
         if problem:
             raise ValueError(f"live {event.kind} event: {problem}")
-        apply_event(self, event)
+        s = self.state
+        recorded = (s.vc_committed_musd, s.entrants_this_week)  # this week's row is already written
+        self._live_week = self.week + 1
+        try:
+            apply_event(self, event)
+        finally:
+            self._live_week = None
+            vc, entrants = self._carried_flows
+            self._carried_flows = (vc + s.vc_committed_musd - recorded[0], entrants + s.entrants_this_week - recorded[1])
+            s.vc_committed_musd, s.entrants_this_week = recorded
 
     def add_vendor(self, name: str, segment: str, capacity_musd: float, quality: float, price_index: float,
                    cash_musd: float, owners: dict[str, Owner]) -> int:
@@ -103,7 +118,8 @@ class MarketModel(mesa.Model):
         return j
 
     def log_event(self, kind: str, actor: str, target: str, amount_musd: float, cause: str) -> None:
-        self.recorder.log(self.week, kind, actor, target, amount_musd, cause)
+        week = self.week if self._live_week is None else self._live_week
+        self.recorder.log(week, kind, actor, target, amount_musd, cause)
 
     # ------------------------------------------------------------------------------------- frames
     def frames(self) -> dict[str, pd.DataFrame]:

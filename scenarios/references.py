@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from scenarios.schema import (
     Assurance,
+    VentureFunding,
     Divestment,
     Entry,
     LeadershipDeparture,
@@ -68,6 +69,12 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
                                                      f"(its entry event is at week {entry_at})"))
             elif ev.enabled and ev.vendor in entrants and ev.vendor not in vendors:
                 problems.append((f"{path}.vendor", f"'{ev.vendor}' never enters: its entry event is disabled"))
+        if isinstance(ev, VentureFunding):
+            known("investor", ev.investor, investors, f"{path}.investor")
+            if ev.investor in s.investors and s.investors[ev.investor].kind != "venture":
+                problems.append((f"{path}.investor", f"'{ev.investor}' is not a venture fund"))
+            if ev.vendor is not None:
+                known("vendor", ev.vendor, all_vendors, f"{path}.vendor")
         if isinstance(ev, LeadershipDeparture):
             known("strategic investor or its lab", ev.to, strategic_targets, f"{path}.to")
         if isinstance(ev, Entry):

@@ -98,8 +98,8 @@ class OwnershipChange(EventBase):
     kind: Literal["ownership_change"]
     investor: str
     vendor: str
-    stake: Share
-    voting: bool
+    stake: Share = Field(description="Share of the vendor's equity bought, 0..1.")
+    voting: bool = Field(description="Whether the stake carries votes (control) or only financial interest.")
     cash_musd: NonNegative = Field(0.0, description="Cash the vendor receives from the deal, $M.")
     talent_taken: Share = Field(0.0, description="Share of the vendor's key talent the investor takes.")
 
@@ -108,7 +108,7 @@ class Assurance(EventBase):
     kind: Literal["assurance"]
     vendor: str
     promise: Literal["data_firewall", "non_voting"] = "data_firewall"
-    strength: Share
+    strength: Share = Field(description="How credible and binding the promise is, 0..1.")
 
 
 class LeadershipDeparture(EventBase):
@@ -136,8 +136,16 @@ class Entry(EventBase):
     owners: dict[str, Owner] = Field(default_factory=dict)
 
 
+class VentureFunding(EventBase):
+    kind: Literal["venture_funding"]
+    investor: str = Field(description="The venture fund that invests.")
+    amount_musd: float = Field(gt=0.0, description="Capital committed, $M (capped at what the fund has left).")
+    vendor: str | None = Field(None, description="The vendor funded; omit to found a new neutral entrant.")
+    segment: str = Field("managed_labelling", min_length=1, description="Segment of a new entrant.")
+
+
 Event = Annotated[
-    Union[OwnershipChange, Assurance, LeadershipDeparture, Divestment, Entry],
+    Union[OwnershipChange, Assurance, LeadershipDeparture, Divestment, Entry, VentureFunding],
     Field(discriminator="kind"),
 ]
 

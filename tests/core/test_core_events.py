@@ -77,7 +77,9 @@ def test_an_entry_adds_a_vendor_everywhere():
     assert newcomer.week.min() == 2 and newcomer.week.max() == 20  # recorded from the next week's row on
     assert set(frames["allocations"].query("week == 20").vendor) == {"Target", "Other", "Newcomer"}
     entry = frames["events"].query("kind == 'entry'")
-    assert entry.actor.tolist() == ["Newcomer"] and entry.week.tolist() == [1]
+    # applied between weeks 1 and 2: logged, and counted as an entrant, in week 2, the first week it acts on
+    assert entry.actor.tolist() == ["Newcomer"] and entry.week.tolist() == [2]
+    assert frames["market"].set_index("week").entrants.to_dict() == {w: int(w == 2) for w in range(21)}
 
 
 def test_a_divestment_event_restores_neutrality_slowly():
@@ -108,7 +110,7 @@ def test_a_live_event_changes_the_trajectory_without_a_reset():
     pd.testing.assert_frame_equal(a["market"].iloc[early], b["market"].iloc[early])
     assert not a["market"].iloc[7:].equals(b["market"].iloc[7:])
     live = b["events"].query("kind == 'ownership_change'")
-    assert live.week.tolist() == [6]
+    assert live.week.tolist() == [7]  # applied after week 6 was recorded: it acts on, and is logged in, week 7
     rival = series(b["allocations"], "spend_musd", lab="Rival", vendor="Incumbent")
     assert rival[-1] < series(a["allocations"], "spend_musd", lab="Rival", vendor="Incumbent")[-1]
     assert b["market"].week.tolist() == list(range(17))

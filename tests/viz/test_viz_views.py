@@ -47,7 +47,7 @@ def test_the_event_log_is_newest_first_and_marks_the_teachers_events():
         run.step()
     announce_stake(run, "Meta Platforms", "Surge AI", 0.3, False)
     items = event_log_html(run).split("</li>")
-    assert ">you</span><b>Week 2</b> — Meta Platforms bought a 30% non-voting stake in Surge AI" in items[0]
+    assert ">you</span><b>Week 3</b> — Meta Platforms bought a 30% non-voting stake in Surge AI" in items[0]
     weeks = [int(item.split("<b>Week ")[1].split("<")[0]) for item in items if "<b>Week " in item]
     assert weeks == sorted(weeks, reverse=True)
 
