@@ -1,7 +1,7 @@
 # labelmarket: every set-up step a fresh machine needs lives here.
 # `make demo` and `make test` are the two commands the README promises.
 SHELL := /bin/bash
-PYTHON ?= python3
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -25,6 +25,9 @@ demo: $(STAMP)
 
 test: $(ASSETS_STAMP)
 	$(PY) -m pytest -n 2 -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -n 2 -q -m "not browser and not slow"
 
 viz: $(ASSETS_STAMP)
 	$(VENV)/bin/labelmarket viz
