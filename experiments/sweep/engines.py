@@ -20,6 +20,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,18 +127,38 @@ class Engine:
         return {"kind": self.kind, "workers": self.workers, "address": self.address}
 
 
+#: Each worker process runs one model at a time, so its numerical libraries get one thread (dask's nanny does the
+#: same): a thread pool per library per worker would oversubscribe the cores.
+SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@contextmanager
+def child_environment(variables: dict[str, str]) -> Iterator[None]:
+    """Set environment variables (unless the user already set them) for processes started inside the block."""
+    added = [name for name in variables if name not in os.environ]
+    os.environ.update({name: variables[name] for name in added})
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
 class ExecutorEngine(Engine):
     """Any ``concurrent.futures`` executor: submit every batch, yield them as they complete."""
 
-    def __init__(self, executor: cf.Executor, kind: str, workers: int, address: str | None = None) -> None:
+    def __init__(self, executor: cf.Executor, kind: str, workers: int, address: str | None = None,
+                 worker_environment: dict[str, str] | None = None) -> None:
         self.executor = executor
         self.kind = kind
         self.workers = workers
         self.address = address
+        self.worker_environment = worker_environment or {}
         self._futures: list[cf.Future] = []
 
     def run(self, run_point: RunFunction, batches: Iterable[list[RunTask]]) -> Iterator[list[RunRecord]]:
-        self._futures = [self.executor.submit(evaluate_batch, run_point, batch) for batch in batches]
+        with child_environment(self.worker_environment):  # a process pool starts its workers on submit
+            self._futures = [self.executor.submit(evaluate_batch, run_point, batch) for batch in batches]
         for future in cf.as_completed(self._futures):
             yield future.result()
 
@@ -190,7 +211,7 @@ def process_engine(workers: int) -> ExecutorEngine:
         initializer=_exit_when_orphaned,
         initargs=(os.getpid(),),
     )
-    return ExecutorEngine(executor, "processes", workers)
+    return ExecutorEngine(executor, "processes", workers, worker_environment=SINGLE_THREADED)
 
 
 def dask_engine(address: str, *, timeout_s: float = 30.0) -> DaskEngine:
