@@ -10,8 +10,7 @@ from __future__ import annotations
 import solara
 from mesa.visualization.utils import force_update, update_counter
 
-from agents.investor import ENTRANT_FUND_STAKE
-from scenarios.schema import Assurance, Divestment, Entry, OwnershipChange, Owner
+from scenarios.schema import Assurance, Divestment, OwnershipChange, VentureFunding
 from viz.parameters import knobs, shock_event
 from viz.run import ClassroomRun
 
@@ -42,23 +41,21 @@ def divest(run: ClassroomRun, investor: str, vendor: str) -> None:
 
 
 def fund_neutral_entrant(run: ClassroomRun) -> str:
-    """The venture fund with the most capital left founds a neutral entrant sized like the model's own
-    VC-founded entrants (``behaviour.entrant_*``); returns the entrant's name."""
+    """The venture fund with the most capital left commits a typical ticket (``behaviour.vc_ticket_share``
+    of its capital) to found a neutral entrant in the focus vendor's segment; returns the entrant's name.
+
+    It goes through the funds' own rule (``Investor.commit``): the fund's capital falls and the venture
+    capital figure moves."""
     s, b = run.market.state, run.market.behaviour
-    funds = [k for k in range(len(s.investor_names)) if not s.is_strategic[k]]
+    funds = [k for k in range(len(s.investor_names)) if not s.is_strategic[k] and s.capital_left_musd[k] > 0]
     if not funds:
-        raise ValueError("this scenario has no venture fund to fund an entrant")
+        raise ValueError("no venture fund in this market has capital left to fund an entrant")
     k = max(funds, key=lambda fund: s.capital_left_musd[fund])
-    number = 1
-    while f"Class-funded entrant {number}" in s.vendor_names:
-        number += 1
-    name = f"Class-funded entrant {number}"
-    j = s.vendor_names.index(run.focus_vendor)
-    run.intervene(Entry(kind="entry", week=run.week, vendor=name, segment=s.segments[s.segment[j]],
-                        capacity_musd=b.entrant_capacity_musd, quality=b.entrant_quality_mean,
-                        cash_musd=b.vc_ticket_share * float(s.capital_musd[k]),
-                        owners={s.investor_names[k]: Owner(stake=ENTRANT_FUND_STAKE, voting=True)}), "entrant")
-    return name
+    segment = s.segments[s.segment[s.vendor_names.index(run.focus_vendor)]]
+    run.intervene(VentureFunding(kind="venture_funding", week=run.week, investor=s.investor_names[k],
+                                 amount_musd=b.vc_ticket_share * float(s.capital_musd[k]), segment=segment),
+                  "entrant")
+    return s.vendor_names[-1]
 
 
 @solara.component

@@ -67,11 +67,12 @@ def test_divest_sells_the_stake_and_refuses_when_there_is_none(rendered):
 
 def test_fund_a_neutral_entrant_adds_a_vendor_now(rendered):
     s = rendered.run.value.market.state
-    vendors = s.n_vendors
+    vendors, capital = s.n_vendors, s.capital_left_musd.sum()
     rendered.click("Fund a neutral entrant")
     assert s.n_vendors == vendors + 1
-    assert s.vendor_names[-1] == "Class-funded entrant 1"
-    assert "Class-funded entrant 1" in rendered.html("Contract network")
+    assert s.vendor_names[-1].startswith("Neutral entrant")
+    assert s.capital_left_musd.sum() < capital  # a fund paid for it
+    assert s.vendor_names[-1] in rendered.html("Contract network")
 
 
 def test_the_heatmap_switches_to_perceived_neutrality(rendered):

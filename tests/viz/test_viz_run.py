@@ -83,3 +83,4 @@ def test_interventions_are_logged_and_remembered_as_the_teachers():
     assert [i.label for i in run.interventions] == ["assurance", "entrant"]
     logged = [run.market.recorder.events[i.log_index] for i in run.interventions]
     assert logged[0][1] == "assurance" and logged[1][1] == "entry" and name in logged[1][5]
+    assert any(e[1] == "funding" and e[3] == name for e in run.market.recorder.events)
