@@ -66,25 +66,32 @@ class Recorder:
         return frame
 
     def vendor_frame(self, vendor_names: list[str]) -> pd.DataFrame:
-        parts = []
-        for week, block in zip(self.vendor_weeks, self.vendor_blocks, strict=True):
-            n = block.shape[1]
-            parts.append(pd.DataFrame({
-                "week": np.full(n, week, dtype=np.int64), "vendor": vendor_names[:n],
-                "revenue_musd": block[0], "share": block[1], "capacity_musd": block[2], "quality": block[3],
-                "inquiries": block[4].astype(np.int64), "cash_musd": block[5], "active": block[6].astype(bool)}))
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=VENDOR_COLUMNS)
+        """One row per vendor per recorded week (vendors that entered later appear from their entry)."""
+        if not self.vendor_blocks:
+            return pd.DataFrame(columns=VENDOR_COLUMNS)
+        counts = [block.shape[1] for block in self.vendor_blocks]
+        names = np.asarray(vendor_names, dtype=object)
+        values = np.concatenate(self.vendor_blocks, axis=1)  # built once: one frame, not one per week
+        return pd.DataFrame({
+            "week": np.repeat(np.asarray(self.vendor_weeks, dtype=np.int64), counts),
+            "vendor": np.concatenate([names[:n] for n in counts]),
+            "revenue_musd": values[0], "share": values[1], "capacity_musd": values[2], "quality": values[3],
+            "inquiries": values[4].astype(np.int64), "cash_musd": values[5], "active": values[6].astype(bool)})
 
     def allocation_frame(self, lab_names: list[str], vendor_names: list[str]) -> pd.DataFrame:
-        parts = []
-        for week, spend, trust, neutrality in self.allocation_blocks:
-            n_labs, n_vendors = spend.shape
-            parts.append(pd.DataFrame({
-                "week": np.full(n_labs * n_vendors, week, dtype=np.int64),
-                "lab": np.repeat(np.asarray(lab_names, dtype=object), n_vendors),
-                "vendor": np.tile(np.asarray(vendor_names[:n_vendors], dtype=object), n_labs),
-                "spend_musd": spend.ravel(), "trust": trust.ravel(), "perceived_neutrality": neutrality.ravel()}))
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ALLOCATION_COLUMNS)
+        """One row per lab x vendor per recorded week, built as whole columns (one frame, not one per week)."""
+        if not self.allocation_blocks:
+            return pd.DataFrame(columns=ALLOCATION_COLUMNS)
+        labs, vendors = np.asarray(lab_names, dtype=object), np.asarray(vendor_names, dtype=object)
+        shapes = [spend.shape for _, spend, _, _ in self.allocation_blocks]
+        return pd.DataFrame({
+            "week": np.repeat(np.asarray([week for week, *_ in self.allocation_blocks], dtype=np.int64),
+                              [n_labs * n_vendors for n_labs, n_vendors in shapes]),
+            "lab": np.concatenate([np.repeat(labs, n_vendors) for _, n_vendors in shapes]),
+            "vendor": np.concatenate([np.tile(vendors[:n_vendors], n_labs) for n_labs, n_vendors in shapes]),
+            "spend_musd": np.concatenate([spend.ravel() for _, spend, _, _ in self.allocation_blocks]),
+            "trust": np.concatenate([trust.ravel() for _, _, trust, _ in self.allocation_blocks]),
+            "perceived_neutrality": np.concatenate([pn.ravel() for _, _, _, pn in self.allocation_blocks])})
 
     def event_frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.events, columns=EVENT_COLUMNS)
