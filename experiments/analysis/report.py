@@ -60,7 +60,8 @@ def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int 
 def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None, seed: int | None) -> AnalysisReport:
     sweep = results.manifest["resolved"]["sweep"]
     seed = sweep["seed"] if seed is None else seed
-    chosen, notes = _choose_outputs(results, outputs or sweep["outputs"].get("analyze"))
+    field = "outputs" if outputs else "outputs.analyze"
+    chosen, notes = _choose_outputs(results, outputs or sweep["outputs"].get("analyze"), field)
     runs, censor_notes = _censor(results)
     notes += censor_notes
     report = AnalysisReport(folder, results.method, chosen, notes=notes)
@@ -78,12 +79,12 @@ def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None
 
 
 # -- choosing and preparing outputs --------------------------------------------------------------------------
-def _choose_outputs(results: SweepResults, requested: list[str] | None) -> tuple[list[str], list[str]]:
+def _choose_outputs(results: SweepResults, requested: list[str] | None, field: str) -> tuple[list[str], list[str]]:
     available = results.outputs
     if requested:
         unknown = [o for o in requested if o not in available]
         if unknown:
-            raise SweepError(str(results.run_dir), "outputs.analyze", f"no output called {', '.join(unknown)}",
+            raise SweepError(str(results.run_dir), field, f"no output called {', '.join(unknown)}",
                              f"available: {', '.join(available)}")
         return list(requested), []
     chosen, notes = [], []
