@@ -25,16 +25,16 @@ class Behaviour(BaseModel):
 
     # --- 1. Labs perceive: conflict exposure (Salop & O'Brien 2000; Allain, Chambolle & Rey 2016)
     stake_weight: float = _param(
-        2.2, 0.0, 10.0, "exposure per unit stake",
+        2.41, 0.0, 10.0, "exposure per unit stake",
         "How much conflict exposure a rival owner's stake creates, per unit of stake and rivalry.")
     voting_weight: float = _param(
         1.6, 1.0, 5.0, "multiplier",
         "How much more a voting stake weighs than a non-voting one (control versus financial interest).")
     talent_weight: float = _param(
-        0.5, 0.0, 10.0, "exposure per unit talent share",
+        0.636, 0.0, 10.0, "exposure per unit talent share",
         "Conflict exposure created per unit share of a vendor's key talent that left for a rival.")
     assurance_efficacy: float = _param(
-        0.35, 0.0, 0.95, "share of exposure",
+        0.397, 0.0, 0.95, "share of exposure",
         "Largest share of exposure that a full-strength assurance removes; below 1, so never to zero.")
     # --- Perceived neutrality: anchored opinion dynamics (Friedkin & Johnsen 1990) with a
     #     threshold cascade over peers' exits (Granovetter 1978; Watts 2002; Bikhchandani et al. 1992)
@@ -42,17 +42,17 @@ class Behaviour(BaseModel):
         0.35, 0.01, 1.0, "1/week",
         "Weekly rate at which perceived neutrality moves toward its anchor.")
     contagion_weight: float = _param(
-        0.6, 0.0, 2.0, "neutrality per unit exit share",
+        0.401, 0.0, 2.0, "neutrality per unit exit share",
         "How strongly peers' exits from a vendor lower a lab's perceived neutrality of it.")
     contagion_threshold: float = _param(
-        0.12, 0.0, 0.95, "share of peers' spend",
+        0.144, 0.0, 0.95, "share of peers' spend",
         "Mean share of peers' spend withdrawn from a vendor before a lab takes notice (Granovetter threshold).")
     contagion_memory_weeks: float = _param(
         8.0, 1.0, 52.0, "weeks",
         "How long peers' withdrawals stay in a lab's memory (leaky sum time constant).")
     # --- Trust: asymmetric updating, falls fast and recovers slowly (Slovic 1993)
     trust_fall_rate_per_week: float = _param(
-        0.45, 0.01, 1.0, "1/week",
+        0.676, 0.01, 1.0, "1/week",
         "Weekly rate at which trust falls toward quality x neutrality when that is below it.")
     trust_recovery_rate_per_week: float = _param(
         0.03, 0.0, 1.0, "1/week",
@@ -60,22 +60,22 @@ class Behaviour(BaseModel):
     # --- 2. Labs decide: softmax vendor choice with loyalty (Weisbuch, Kirman & Herreiner 2000;
     #        Kirman & Vriend 2001) and switching costs (Klemperer 1995)
     choice_intensity: float = _param(
-        6.0, 0.0, 50.0, "1/value unit",
+        4.28, 0.0, 50.0, "1/value unit",
         "Softmax intensity of choice (beta): how sharply labs favour the best-valued vendor.")
     quality_weight: float = _param(
         1.0, 0.0, 10.0, "value per unit quality", "Weight of vendor quality in a lab's value of a vendor.")
     trust_weight: float = _param(
-        2.5, 0.0, 10.0, "value per unit trust", "Weight of trust in a lab's value of a vendor.")
+        2.95, 0.0, 10.0, "value per unit trust", "Weight of trust in a lab's value of a vendor.")
     price_weight: float = _param(
         0.8, 0.0, 10.0, "value per log price index", "Weight of (log) price in a lab's value of a vendor.")
     switching_cost_scale: float = _param(
         1.0, 0.0, 5.0, "multiplier",
         "Scales every lab's switching cost (its loyalty bonus for current vendors).")
     dependence_aversion: float = _param(
-        1.5, 0.0, 10.0, "value per unit share",
+        1.28, 0.0, 10.0, "value per unit share",
         "Value a lab subtracts from a vendor per unit of its split placed there (second sourcing).")
     wariness_gain: float = _param(
-        4.0, 0.0, 20.0, "multiplier per unit wariness",
+        2.1, 0.0, 20.0, "multiplier per unit wariness",
         "How much a lab's wariness (its remembered dissatisfaction) multiplies its dependence aversion.")
     wariness_memory_weeks: float = _param(
         52.0, 1.0, 520.0, "weeks", "Time constant over which a lab's wariness fades.")
@@ -92,7 +92,7 @@ class Behaviour(BaseModel):
         0.3, 0.0, 10.0, "inquiries per review",
         "Expected inquiries a satisfied lab sends at a review (routine market scanning).")
     search_breadth: float = _param(
-        30.0, 0.0, 50.0, "inquiries per unit dissatisfaction",
+        40.2, 0.0, 50.0, "inquiries per unit dissatisfaction",
         "Extra inquiries per review per unit of dissatisfaction (search rises with dissatisfaction).")
     captive_bonus: float = _param(
         0.3, 0.0, 10.0, "value per unit stake",
@@ -101,9 +101,9 @@ class Behaviour(BaseModel):
     target_utilisation: float = _param(
         0.85, 0.3, 1.0, "revenue / capacity", "Utilisation vendors hire toward.")
     hiring_rate_per_week: float = _param(
-        0.008, 0.0, 0.2, "share of capacity per week", "Fastest capacity growth by hiring, per week.")
+        0.0115, 0.0, 0.2, "share of capacity per week", "Fastest capacity growth by hiring, per week.")
     hiring_ramp_musd_per_week: float = _param(
-        3.0, 0.0, 50.0, "$M/yr of capacity per week",
+        4.64, 0.0, 50.0, "$M/yr of capacity per week",
         "Capacity any vendor can add per week on top of the proportional rate (recruiting pipelines).")
     hiring_cost_musd_per_musd: float = _param(
         0.15, 0.0, 2.0, "$M cash per $M/yr capacity",
@@ -125,11 +125,11 @@ class Behaviour(BaseModel):
     vc_base_deal_rate_per_week: float = _param(
         0.02, 0.0, 0.5, "deals per fund per week", "A fund's deal rate in a quiet market.")
     vc_herding: float = _param(
-        6.0, 0.0, 50.0, "multiplier per unit heat", "How much sector heat raises a fund's deal rate.")
+        7.47, 0.0, 50.0, "multiplier per unit heat", "How much sector heat raises a fund's deal rate.")
     vc_ticket_share: float = _param(
         0.08, 0.01, 1.0, "share of fund capital", "Typical ticket as a share of a fund's initial capital.")
     vc_entry_share: float = _param(
-        0.35, 0.0, 1.0, "probability", "Share of hot-market deals that found a new neutral entrant.")
+        0.588, 0.0, 1.0, "probability", "Share of hot-market deals that found a new neutral entrant.")
     vc_valuation_multiple: float = _param(
         12.0, 1.0, 100.0, "valuation / revenue run-rate", "Pre-money valuation as a multiple of revenue.")
     entrant_capacity_musd: float = _param(
