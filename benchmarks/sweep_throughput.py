@@ -174,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     for kind, figures in report["engines"].items():
         print(f"  {kind:<11} {figures['workers']} worker(s): {figures['wall_s']:7.1f} s, "
               f"{figures['runs_per_s']:6.2f} runs/s, {figures['ratio_to_sequential']:.2f}× sequential"
-              + ("" if figures["results_identical_to_first"] else "  (RESULTS DIFFER)"))
+              + ("" if figures["results_identical_to_first"] else
+                 "  (results differ from the first engine's: did the model's code change meanwhile?)"))
     print(f"  machine ceiling: {args.workers} processes of pure-Python work run {report['machine_parallel_speedup']:.2f}× "
           "as fast as one, right now")
     print(f"written to {args.out}")

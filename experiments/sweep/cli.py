@@ -70,6 +70,8 @@ def sweep_command(args: argparse.Namespace) -> int:
             return 2
         raise
 
+    for note in outcome.notes:
+        print(f"labelmarket sweep: note: {note}", file=sys.stderr)
     if outcome.already_complete:
         print(f"{outcome.run_dir}: already complete ({outcome.runs} runs); nothing to do")
         return 0

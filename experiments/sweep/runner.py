@@ -58,6 +58,7 @@ class SweepOutcome:
     interrupted: bool = False
     engine_error: str | None = None
     already_complete: bool = False
+    notes: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -188,8 +189,10 @@ def _run_in_store(
     own_engine = engine is None
     engine = engine or (make_engine(workers, scheduler) if tasks else Engine())
     size = batch_size or auto_batch_size(len(tasks), engine.workers)
+    code = git_state()
+    notes = _code_change_notes(state.get("sessions", []), code)
     session = {"started": _now(), "engine": engine.describe(), "batch_size": size, "pending_runs": len(tasks),
-               "finished": None, "computed": 0}
+               "git": code, "finished": None, "computed": 0}
     state.setdefault("sessions", []).append(session)
     write_json(store.root / STATE_FILE, state)
 
@@ -222,15 +225,30 @@ def _run_in_store(
     if interrupted or engine_error:
         done = sum(multiplicity[k] for k in store.finished_keys() & set(multiplicity))
         return SweepOutcome(store.root, len(runs), done, 0, computed, time.time() - started,
-                            interrupted=interrupted, engine_error=engine_error)
+                            interrupted=interrupted, engine_error=engine_error, notes=notes)
 
     outcome = consolidate(store, sweep_file, design, runs, target, state)
+    outcome.notes = notes
     outcome.computed = computed
     outcome.seconds = time.time() - started
     store.close(finished=True)
     os.replace(store.root, final_dir)
     outcome.run_dir = final_dir
     return outcome
+
+
+def _code_change_notes(sessions: list[dict[str, Any]], code: dict[str, Any]) -> list[str]:
+    """Warn when a resumed sweep runs on different code than the runs it already holds."""
+    earlier = [s.get("git") for s in sessions if s.get("git")]
+    if not earlier or not code.get("commit"):
+        return []
+    last = earlier[-1]
+    if last.get("commit") != code["commit"]:
+        return [f"the code changed since this sweep started (git {last['commit'][:12]} → {code['commit'][:12]}): "
+                "runs from both versions are mixed; use a new --out folder for a clean sweep"]
+    if code.get("dirty") or last.get("dirty"):
+        return ["the working tree has uncommitted changes: runs of different sessions may come from different code"]
+    return []
 
 
 def _write_inputs(store: SweepStore, sweep_file: SweepFile, design: Design) -> None:

@@ -189,3 +189,15 @@ def test_sweep_is_callable_from_experiments_with_a_dict_and_a_run_function(tmp_p
     outcome = sweep(document, out=tmp_path / "d", engine=Engine(), run_point=fragile, progress=False)
     assert outcome.exit_code == 0
     assert load_results(outcome.run_dir).runs["y"].tolist() == [1.1, 1.2]
+
+
+def test_resuming_on_changed_code_says_so(tmp_path, monkeypatch):
+    document = toy_sweep("grid")
+    monkeypatch.setattr("experiments.sweep.runner.git_state", lambda: {"commit": "a" * 40, "dirty": False})
+    run(document, tmp_path / "toy", run_point=InterruptAt(3))
+    monkeypatch.setattr("experiments.sweep.runner.git_state", lambda: {"commit": "b" * 40, "dirty": False})
+    outcome = run(document, tmp_path / "toy")
+    assert outcome.exit_code == 0
+    assert outcome.notes and "the code changed since this sweep started (git aaaaaaaaaaaa → bbbbbbbbbbbb)" in outcome.notes[0]
+    sessions = load_results(outcome.run_dir).manifest["sessions"]
+    assert [s["git"]["commit"][0] for s in sessions] == ["a", "b"]
