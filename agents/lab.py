@@ -17,6 +17,8 @@ from agents.explain import move_cause
 
 if TYPE_CHECKING:
     from model.market_model import MarketModel
+    from model.state import MarketState
+    from scenarios.behaviour import Behaviour
 
 SIZE_EXPONENT = 0.25        # inquiry weight ~ (capacity + visibility floor)^0.25: size helps, but little
 NEUTRALITY_EXPONENT = 2.0   # inquiry weight ~ perceived neutrality^2: labs avoid asking vendors they doubt
@@ -143,10 +145,7 @@ class Lab(mesa.Agent):
         s, b = model.state, model.behaviour
         unhappy = perception.dissatisfaction(s.spend_musd[rows], s.trust[rows], b.aspiration_trust)
         count = model.rng.poisson(b.routine_inquiries + b.search_breadth * unhappy)
-        candidates = s.active[None, :] & (s.trust[rows] >= s.alarm_trust[rows, None])
-        size = np.maximum(s.capacity_musd + b.inquiry_visibility_floor_musd, 1e-9)
-        log_weight = (SIZE_EXPONENT * np.log(size)[None, :]
-                      + NEUTRALITY_EXPONENT * np.log(np.maximum(s.perceived_neutrality[rows], 1e-6)))
+        candidates, log_weight = inquiry_targets(s, b, rows)
         chosen = choice.sample_without_replacement(log_weight, candidates, count, model.rng)
         s.inquiries += chosen.sum(axis=0)
         s.considered[rows] |= chosen
@@ -198,3 +197,24 @@ class Lab(mesa.Agent):
         s.refused_musd += (wanted - granted).sum(axis=0)  # vendors see the demand they could not take
         s.spend_musd[rows] += granted
         s.unplaced_musd[rows] = np.maximum(s.unplaced_musd[rows] - granted.sum(axis=1), 0.0)
+
+
+def inquiry_targets(s: MarketState, b: Behaviour, rows: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+    """(candidates, log weight) of each lab's inquiries: active vendors it trusts above its alarm level,
+    weighted by (capacity + visibility floor)^SIZE_EXPONENT x perceived neutrality^NEUTRALITY_EXPONENT."""
+    candidates = s.active[None, :] & (s.trust[rows] >= s.alarm_trust[rows, None])
+    size = np.maximum(s.capacity_musd + b.inquiry_visibility_floor_musd, 1e-9)
+    log_weight = (SIZE_EXPONENT * np.log(size)[None, :]
+                  + NEUTRALITY_EXPONENT * np.log(np.maximum(s.perceived_neutrality[rows], 1e-6)))
+    return candidates, log_weight
+
+
+def routine_inquiry_rate(s: MarketState, b: Behaviour) -> np.ndarray:
+    """(V,) inquiries per week each vendor can expect from routine scanning in a resting market:
+    sum over labs of routine_inquiries / review interval x the vendor's share of the lab's inquiry weight.
+    Venture funds take it as the baseline their inquiry averages start from."""
+    candidates, log_weight = inquiry_targets(s, b, slice(None))
+    weight = np.where(candidates, np.exp(log_weight - log_weight.max(axis=1, keepdims=True)), 0.0)
+    total = weight.sum(axis=1, keepdims=True)
+    share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    return ((b.routine_inquiries / s.review_interval_weeks)[:, None] * share).sum(axis=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents import perception
+from agents.lab import routine_inquiry_rate
 from model.state import MarketState, rivalry_matrix
 from scenarios.schema import Scenario
 
@@ -25,7 +26,11 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
     lab_names, vendor_names, investor_names = list(labs), list(vendors), list(investors)
     L, V, K = len(labs), len(vendors), len(investors)
 
-    spend = np.array([[lab.contracts.get(v, 0.0) for v in vendor_names] for lab in labs.values()], dtype=float)
+    column = {name: j for j, name in enumerate(vendor_names)}
+    spend = np.zeros((L, V))
+    for i, lab in enumerate(labs.values()):
+        for vendor, amount in lab.contracts.items():
+            spend[i, column[vendor]] = amount
     stake = np.zeros((V, K))
     voting = np.zeros((V, K), dtype=bool)
     for j, vendor in enumerate(vendors.values()):
@@ -84,6 +89,8 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
     placed = spend.sum(axis=1, keepdims=True)
     state.target_share = np.divide(spend, placed, out=np.zeros_like(spend), where=placed > 0)
     state.review_now = placed[:, 0] <= 0
+    baseline = routine_inquiry_rate(state, scenario.behaviour)
+    state.inquiries_short_ema, state.inquiries_long_ema = baseline.copy(), baseline.copy()
     return state
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from model.market_model import MarketModel
 from scenarios.loader import DEFAULT_SCENARIO, load_scenario
@@ -43,5 +44,6 @@ def run_scenario(source: str | Path | Scenario = DEFAULT_SCENARIO, seed: int | N
     dotted.update({key.replace("__", "."): value for key, value in keyword_overrides.items()})
     scenario = load_scenario(source, dotted or None)
     seed = scenario.meta.seed if seed is None else int(seed)
-    model = MarketModel(scenario, rng=seed, weeks=weeks).run()
+    with threadpool_limits(limits=1):  # one run is one core's work; BLAS threads only stall under load
+        model = MarketModel(scenario, rng=seed, weeks=weeks).run()
     return RunResult(scenario=scenario, seed=seed, weeks=model.horizon_weeks, **model.frames())

@@ -39,11 +39,12 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
                              f"duplicate name '{name}' is both a {kind_a} and a {kind_b}"))
 
     all_vendors = vendors | entrants
+    rival_names = labs | investors
     for lab_name, lab in s.labs.items():
         for vendor in lab.contracts:
             known("vendor", vendor, vendors, f"labs.{lab_name}.contracts.{vendor}")
         for rival in lab.rivals:
-            known("lab or investor", rival, labs | investors, f"labs.{lab_name}.rivals.{rival}")
+            known("lab or investor", rival, rival_names, f"labs.{lab_name}.rivals.{rival}")
     for vendor_name, vendor in s.vendors.items():
         for owner in vendor.owners:
             known("investor", owner, investors, f"vendors.{vendor_name}.owners.{owner}")

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from scenarios.behaviour import Behaviour
+
 pytestmark = pytest.mark.browser
 
 VIEWS = ["Vendor revenue shares", "HHI", "Contract network", "Trust heatmap"]
@@ -68,11 +70,14 @@ def test_a_slider_change_applies_on_reset(dashboard):
     week_heading(page, -25).wait_for()
     slider = page.locator(".v-input", has_text="Contagion weight").get_by_role("slider")
     slider.focus()
-    for _ in range(10):  # 10 steps of 0.02 from the calibrated 0.6
+    for _ in range(10):  # 10 slider steps up from the calibrated default
         slider.press("ArrowRight")
     page.get_by_role("button", name="Reset").click()
     week_heading(page, -26).wait_for()
-    page.get_by_text("changed: Contagion weight 0.8").wait_for()
+    note = page.get_by_text(re.compile(r"changed: Contagion weight [0-9.]+"))
+    note.wait_for()
+    moved_to = float(re.search(r"Contagion weight ([0-9.]+)", note.inner_text()).group(1))
+    assert moved_to > Behaviour().contagion_weight + 0.1  # ten steps of (2 - 0) / SLIDER_STEPS
     dashboard.assert_clean()
 
 
