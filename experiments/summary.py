@@ -63,7 +63,7 @@ def concentration_lines(market: pd.DataFrame, start: int, note: str, end: int) -
         ["active vendors", f"{before.active_vendors:.0f}", f"{after.active_vendors:.0f}",
          f"{after.active_vendors - before.active_vendors:+.0f}"],
     ]
-    return [f"Concentration, week {start} -> week {end}" + (f" ({note})" if note else ""),
+    return [f"Concentration, week {start}" + (f" ({note})" if note else "") + f" -> week {end} (the end)",
             *table(["", f"week {start}", f"week {end}", "change"], rows, "lrrr")]
 
 
