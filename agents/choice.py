@@ -11,6 +11,7 @@ LOWEST_FLOAT = float(np.finfo(float).min)
 PACK_MIN_VENDORS = 64  # from this many vendors, diversified_split works on each row's allowed vendors only
 OUTER_NEWTON_STEPS = 60   # upper bound; the split usually converges to 1e-13 in 5-10 steps
 INNER_NEWTON_STEPS = 12   # y + ln y = L from the start used converges to machine precision well within this
+NEWTON_TOLERANCE = 1e-13  # in ln y: far below any difference that can change a decision
 SENTINEL_LOGIT = -50.0    # stands in for -inf on not-allowed cells (their y is zeroed afterwards)
 
 
@@ -78,26 +79,42 @@ def _entropic_quadratic_split(logit: np.ndarray, allowed: np.ndarray, k: np.ndar
     """
     base = np.where(allowed, logit - 1.0 + np.log(k), SENTINEL_LOGIT)
     top = np.where(allowed, logit, -np.inf).max(axis=1, keepdims=True)
-    mu = top + np.log(np.where(allowed, np.exp(logit - top), 0.0).sum(axis=1, keepdims=True)) - 1.0
+    mu = top + np.log(np.exp(np.where(allowed, logit - top, -np.inf)).sum(axis=1, keepdims=True)) - 1.0
+    u = _log_y_start(base - mu)
     for _ in range(OUTER_NEWTON_STEPS):
-        y = _solve_y_plus_log_y(base - mu)
-        y = np.where(allowed, y, 0.0)
+        u = _solve_log_y(base - mu, u)  # warm start: mu moves little between outer steps
+        y = np.where(allowed, np.exp(u), 0.0)
         gap = y.sum(axis=1, keepdims=True) / k - 1.0
         slope = -(y / (1.0 + y)).sum(axis=1, keepdims=True) / k
         mu = mu - gap / slope
         if np.abs(gap).max() < 1e-13:
             break
-    t = np.where(allowed, _solve_y_plus_log_y(base - mu), 0.0)
+    t = np.where(allowed, np.exp(_solve_log_y(base - mu, u)), 0.0)
     return t / t.sum(axis=1, keepdims=True)
 
 
-def _solve_y_plus_log_y(level: np.ndarray) -> np.ndarray:
-    """y > 0 with y + ln y = level, elementwise (Newton in u = ln y from u0 = ln(level) or level)."""
-    u = np.where(level > 1.0, np.log(np.maximum(level, 1.0)), level)
+def _log_y_start(level: np.ndarray) -> np.ndarray:
+    """A start for u = ln y right of the root of y + ln y = level: ln(level) above 1, else level."""
+    return np.where(level > 1.0, np.log(np.maximum(level, 1.0)), level)
+
+
+def _solve_log_y(level: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """u = ln y with y + ln y = level, elementwise, by Newton's method, stopping once no element moves by
+    more than NEWTON_TOLERANCE.
+
+    f(u) = e^u + u - level is convex and increasing, so Newton's method converges monotonically from any start
+    right of the root (f >= 0). The previous solution ``u`` is used where it lies right of the new root (the
+    nearer of it and the cold start); elsewhere the cold start, which always lies right of it.
+    """
+    cold = _log_y_start(level)
+    u = np.where(np.exp(np.minimum(u, 700.0)) + u - level >= 0.0, np.minimum(u, cold), cold)
     for _ in range(INNER_NEWTON_STEPS):
         eu = np.exp(u)
-        u = u - (eu + u - level) / (eu + 1.0)
-    return np.exp(u)
+        step = (eu + u - level) / (eu + 1.0)
+        u = u - step
+        if np.abs(step).max() < NEWTON_TOLERANCE:
+            break
+    return u
 
 
 def _diversified_split_packed(value: np.ndarray, allowed: np.ndarray, intensity: float,
