@@ -1,0 +1,21 @@
+"""The validation ensemble gives bit-identical digests on one core or on two spawned worker processes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from experiments.ensemble import run_ensemble
+
+
+def test_one_process_and_two_workers_give_identical_digests():
+    alone = run_ensemble(["toy"], range(1, 6), workers=1)["toy"]
+    pooled = run_ensemble(["toy"], range(1, 6), workers=2)["toy"]
+    assert [d.seed for d in pooled] == [1, 2, 3, 4, 5]
+    for a, b in zip(alone, pooled, strict=True):
+        for part in ("market", "inquiries", "shares", "target_spend"):
+            pd.testing.assert_frame_equal(getattr(a, part), getattr(b, part), check_exact=True)
+
+
+def test_different_seeds_give_different_runs():
+    first, second = run_ensemble(["toy"], [1, 2], workers=1)["toy"]
+    assert not first.target_spend.equals(second.target_spend)
