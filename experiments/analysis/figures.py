@@ -18,6 +18,11 @@ DPI = 150
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"
 
 
+def titled(output: str, label: str | None) -> str:
+    """``share_week_52`` with its meaning underneath, when there is one."""
+    return f"{output}\n({label})" if label else output
+
+
 def file_stem(text: str) -> str:
     """A file-name-safe version of an output or parameter name."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "output"
@@ -29,7 +34,7 @@ def _save(figure: Figure, path: Path) -> Path:
     return path
 
 
-def sobol_chart(indices: Indices, path: Path) -> Path:
+def sobol_chart(indices: Indices, path: Path, label: str | None = None) -> Path:
     """Tornado-style bars: S1 and ST per parameter with their confidence intervals, largest ST on top."""
     table = indices.table.sort_values("ST", ascending=True)
     n = len(table)
@@ -42,13 +47,13 @@ def sobol_chart(indices: Indices, path: Path) -> Path:
     ax.set_yticks(y, table["parameter"])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("Sobol index (bars: 95 % bootstrap confidence interval)")
-    ax.set_title(f"Sensitivity of {indices.output}")
+    ax.set_title(f"Sensitivity of {titled(indices.output, label)}")
     ax.legend(loc="lower right", frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return _save(figure, path)
 
 
-def second_order_chart(indices: Indices, path: Path) -> Path:
+def second_order_chart(indices: Indices, path: Path, label: str | None = None) -> Path:
     """Bars of the second-order indices S2 per pair of parameters, with their confidence intervals."""
     pairs = indices.pairs.sort_values("S2", ascending=True)
     n = len(pairs)
@@ -59,12 +64,12 @@ def second_order_chart(indices: Indices, path: Path) -> Path:
     ax.set_yticks(y, [f"{a} × {b}" for a, b in zip(pairs["parameter_1"], pairs["parameter_2"])])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("second-order Sobol index S2 (bars: 95 % bootstrap confidence interval)")
-    ax.set_title(f"Pairwise interactions: {indices.output}")
+    ax.set_title(f"Pairwise interactions: {titled(indices.output, label)}")
     ax.grid(axis="x", alpha=0.3)
     return _save(figure, path)
 
 
-def morris_chart(indices: Indices, path: Path) -> Path:
+def morris_chart(indices: Indices, path: Path, label: str | None = None) -> Path:
     """Left: μ* with its confidence interval. Right: μ* against σ (non-linearity or interactions)."""
     table = indices.table.sort_values("mu_star", ascending=True)
     n = len(table)
@@ -83,11 +88,11 @@ def morris_chart(indices: Indices, path: Path) -> Path:
     right.set_xlabel("μ*")
     right.set_ylabel("σ")
     right.legend(frameon=False)
-    figure.suptitle(f"Morris screening of {indices.output}")
+    figure.suptitle(f"Morris screening of {titled(indices.output, label)}")
     return _save(figure, path)
 
 
-def first_order_chart(indices: Indices, path: Path, title: str) -> Path:
+def first_order_chart(indices: Indices, path: Path, title: str, label: str | None = None) -> Path:
     """Bars of first-order indices with confidence intervals (RBD-FAST)."""
     table = indices.table.sort_values("S1", ascending=True)
     n = len(table)
@@ -96,12 +101,13 @@ def first_order_chart(indices: Indices, path: Path, title: str) -> Path:
     ax.barh(np.arange(n), table["S1"], xerr=table["S1_conf"], color=ORANGE, capsize=3)
     ax.set_yticks(np.arange(n), table["parameter"])
     ax.set_xlabel("first-order index S1 (bars: 95 % confidence interval)")
-    ax.set_title(f"{title}: {indices.output}")
+    ax.set_title(f"{title}: {titled(indices.output, label)}")
     ax.grid(axis="x", alpha=0.3)
     return _save(figure, path)
 
 
-def grid_heatmap(point_means: pd.DataFrame, rows: str, columns: str, output: str, path: Path) -> Path:
+def grid_heatmap(point_means: pd.DataFrame, rows: str, columns: str, output: str, path: Path,
+                 label: str | None = None) -> Path:
     """Mean of ``output`` over replicates for each pair of levels of a two-parameter grid."""
     table = point_means.pivot(index=rows, columns=columns, values="mean")
     figure = Figure(figsize=(1.8 + 0.9 * table.shape[1], 1.4 + 0.6 * table.shape[0]), layout="constrained")
@@ -119,11 +125,12 @@ def grid_heatmap(point_means: pd.DataFrame, rows: str, columns: str, output: str
             ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=8,
                     color="white" if value < middle else "black")
     figure.colorbar(image, ax=ax, label=f"{output} (mean over replicates)")
-    ax.set_title(output)
+    ax.set_title(titled(output, label))
     return _save(figure, path)
 
 
-def main_effects_chart(effects: pd.DataFrame, levels: dict[str, list], output: str, path: Path) -> Path:
+def main_effects_chart(effects: pd.DataFrame, levels: dict[str, list], output: str, path: Path,
+                       label: str | None = None) -> Path:
     """One panel per parameter: the output's mean at each level with its confidence interval."""
     parameters = list(levels)
     figure = Figure(figsize=(3.6 * len(parameters), 3.2), layout="constrained")
@@ -137,7 +144,7 @@ def main_effects_chart(effects: pd.DataFrame, levels: dict[str, list], output: s
         ax.set_xlabel(parameter)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel(f"{output}\n(mean, 95 % CI)")
-    figure.suptitle(f"Main effects on {output}")
+    figure.suptitle(f"Main effects on {titled(output, label)}")
     return _save(figure, path)
 
 

@@ -113,6 +113,22 @@ def _censor(results: SweepResults) -> tuple[pd.DataFrame, list[str]]:
     return runs, notes
 
 
+def output_labels(results: SweepResults) -> dict[str, str]:
+    """What each labelmarket output means, in words (for figure titles)."""
+    target = results.manifest["resolved"].get("target") or {}
+    if "reference_week" not in target:
+        return {}
+    threshold = results.manifest["resolved"]["sweep"]["outputs"].get("hhi_threshold", 2500)
+    labels = {f"hhi_below_{threshold:g}_week": f"weeks after the shock until HHI < {threshold:g}",
+              "peak_unmet_musd": "peak weekly unmet demand after the shock, $M/yr"}
+    for output in results.outputs:
+        if output.startswith("share_week_") and target.get("share_vendor"):
+            labels[output] = f"{target['share_vendor']}'s revenue share {output.rsplit('_', 1)[1]} weeks after the shock"
+        elif output.startswith("final_"):
+            labels[output] = f"{output.removeprefix('final_')} in the last week"
+    return labels
+
+
 def _point_values(results: SweepResults, runs: pd.DataFrame, output: str) -> np.ndarray:
     """The output per design point: the mean over replicates, NaN if any replicate failed."""
     grouped = runs.groupby("point_id")
@@ -140,24 +156,26 @@ def _indices(results: SweepResults, runs: pd.DataFrame, outputs: list[str], fold
     x = results.sample_matrix()
     figure_dir = folder / "figures"
     method = results.method
+    labels = output_labels(results)
     for output in outputs:
+        label = labels.get(output)
         y = _point_values(results, runs, output)
         stem = figures.file_stem(output)
         if method == "sobol":
             found = indices.sobol(problem, y, output, second_order=design.get("second_order", True), seed=seed)
             if found.used:
-                report.figures.append(figures.sobol_chart(found, figure_dir / f"sobol_{stem}.png"))
+                report.figures.append(figures.sobol_chart(found, figure_dir / f"sobol_{stem}.png", label))
                 if found.pairs is not None:
-                    report.figures.append(figures.second_order_chart(found, figure_dir / f"sobol_s2_{stem}.png"))
+                    report.figures.append(figures.second_order_chart(found, figure_dir / f"sobol_s2_{stem}.png", label))
         elif method == "morris":
             found = indices.morris(problem, x, y, output, levels=design.get("levels", 4), seed=seed)
             if found.used:
-                report.figures.append(figures.morris_chart(found, figure_dir / f"morris_{stem}.png"))
+                report.figures.append(figures.morris_chart(found, figure_dir / f"morris_{stem}.png", label))
         else:
             found = indices.rbd_fast(problem, x, y, output, seed=seed)
             if found.used:
                 report.figures.append(figures.first_order_chart(found, figure_dir / f"rbd_fast_{stem}.png",
-                                                                "RBD-FAST first-order indices"))
+                                                                "RBD-FAST first-order indices", label))
         report.indices[output] = found
         report.notes += [f"`{output}`: {n}" for n in found.notes]
 
@@ -187,8 +205,10 @@ def _grid(results: SweepResults, runs: pd.DataFrame, outputs: list[str], folder:
     ok = runs[runs["error"].isna()]
     levels = {p: list(dict.fromkeys(results.design.sort_values(p)[p].tolist())) for p in parameters}
     figure_dir = folder / "figures"
+    labels = output_labels(results)
     point_tables, effect_tables = [], []
     for output in outputs:
+        label = labels.get(output)
         stem = figures.file_stem(output)
         means = indices.grid_point_means(ok, parameters, output)
         effects = indices.grid_main_effects(ok, parameters, output)
@@ -196,8 +216,9 @@ def _grid(results: SweepResults, runs: pd.DataFrame, outputs: list[str], folder:
         effect_tables.append(effects)
         if len(parameters) == 2:
             report.figures.append(figures.grid_heatmap(means, parameters[0], parameters[1], output,
-                                                       figure_dir / f"grid_heatmap_{stem}.png"))
-        report.figures.append(figures.main_effects_chart(effects, levels, output, figure_dir / f"grid_effects_{stem}.png"))
+                                                       figure_dir / f"grid_heatmap_{stem}.png", label))
+        report.figures.append(figures.main_effects_chart(effects, levels, output,
+                                                         figure_dir / f"grid_effects_{stem}.png", label))
     if point_tables:
         report.tables += write_table(pd.concat(point_tables, ignore_index=True), folder, "grid_means",
                                      "Mean per grid point", "Mean over replicates, with the 95 % t interval.")
