@@ -31,3 +31,14 @@ def test_docs_list_every_example(path):
     docs = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
     assert f"`{path.name}`" in docs
     assert f"{load_sweep(path).spec.run_count():,}" in docs, "docs/sweeps.md gives its run count"
+
+
+def test_the_sweep_file_in_the_docs_is_valid():
+    import re
+    import tomllib
+
+    docs = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(.*?)```", docs, re.DOTALL).group(1)
+    sweep_file = load_sweep(tomllib.loads(block), name="docs/sweeps.md")
+    assert sweep_file.spec.parameters["labs.Google.review_interval_weeks"].integer
+    prepare_target(sweep_file)
