@@ -30,6 +30,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
+from scenarios.errors import ScenarioError
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -60,23 +61,12 @@ MARKET_METRICS: tuple[str, ...] = (
 DEFAULT_SCENARIO = "meta_scale_2025"
 
 
-class SweepError(ValueError):
+class SweepError(ScenarioError):
     """A sweep file (or sweep folder) that cannot be used.
 
     ``source`` is the file the problem came from and ``field`` the dotted path inside it. ``str(error)`` is the
-    whole message; the CLI prints it and exits with status 2.
+    whole message; the CLI prints it and exits with status 2. It is a ScenarioError, formatted the same way.
     """
-
-    def __init__(self, source: str, field: str, reason: str, hint: str = "") -> None:
-        self.source = source
-        self.field = field
-        self.reason = reason
-        self.hint = hint
-        where = f"{source}: {field}" if field else source
-        text = f"{where}: {reason}"
-        if hint:
-            text += f" ({hint})"
-        super().__init__(text)
 
 
 class _Strict(BaseModel):
