@@ -30,7 +30,6 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from scenarios.errors import ScenarioError
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -43,6 +42,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from scenarios.errors import ScenarioError
 
 #: The weekly market metrics a run records (``RunResult.market``), in their documented order.
 MARKET_METRICS: tuple[str, ...] = (
