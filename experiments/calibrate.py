@@ -13,10 +13,8 @@ reported. No outcome is written into a rule: only parameter values are chosen.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +24,7 @@ from tqdm import tqdm
 
 from experiments.digest import RunDigest, digest_run
 from experiments.patterns import SCENARIOS_NEEDED, evaluate
+from experiments.worker_pool import spawn_process_pool
 from scenarios.behaviour import Behaviour
 
 # Round 1 searched wide bounds (a sub-range of each parameter's admissible range in scenarios/behaviour.py);
@@ -98,8 +97,7 @@ def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int =
             for name in SCENARIOS_NEEDED for seed in seeds]
     runs: dict[int, dict[str, list[RunDigest]]] = {cid: {n: [] for n in SCENARIOS_NEEDED}
                                                    for cid in range(len(candidates))}
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with spawn_process_pool(workers) as pool:
         for cid, digest in tqdm(pool.map(_run_job, jobs, chunksize=8), total=len(jobs), unit="run",
                                 desc="calibration runs", mininterval=5.0):
             runs[cid][digest.scenario].append(digest)

@@ -7,13 +7,12 @@ identical whether it runs on one core or many.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from experiments.digest import RunDigest, digest_run
+from experiments.worker_pool import spawn_process_pool
 
 BATCH_RUNS = 4  # runs per task: each run takes ~0.1 s, so batching keeps scheduling overhead small
 
@@ -32,8 +31,7 @@ def run_ensemble(scenarios: Iterable[str], seeds: Iterable[int], overrides: Mapp
     if workers <= 1:
         results = [d for batch in batches for d in _run_batch(batch)]
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with spawn_process_pool(workers) as pool:
             results = [d for part in pool.map(_run_batch, batches) for d in part]
     by_name: dict[str, list[RunDigest]] = {name: [] for name in names}
     for (name, _, _), digest in zip(jobs, results, strict=True):

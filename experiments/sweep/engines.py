@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import math
-import multiprocessing
 import os
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.sweep.outputs import WEEKLY_KEY
+from experiments.worker_pool import spawn_process_pool
 
 RunFunction = Callable[[dict[str, Any], int], dict[str, Any]]
 
@@ -191,26 +190,9 @@ class DaskEngine(ExecutorEngine):
                 resource.close()
 
 
-def _exit_when_orphaned(parent_pid: int) -> None:
-    """Worker initializer: exit when the driver dies (a killed driver otherwise leaves idle workers behind)."""
-
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            if os.getppid() != parent_pid:
-                os._exit(0)
-
-    threading.Thread(target=watch, name="exit-when-orphaned", daemon=True).start()
-
-
 def process_engine(workers: int) -> ExecutorEngine:
-    """Local worker processes, started with ``spawn`` (explicitly: Python 3.14 changes the default)."""
-    executor = cf.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_exit_when_orphaned,
-        initargs=(os.getpid(),),
-    )
+    """Local worker processes, spawned, that exit when the driver dies (experiments.worker_pool)."""
+    executor = spawn_process_pool(workers)
     return ExecutorEngine(executor, "processes", workers, worker_environment=SINGLE_THREADED)
 
 
