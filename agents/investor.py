@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
 
+from agents.actor import MarketActor
 from agents.vendor import Vendor
 from scenarios.schema import Owner
 
@@ -27,16 +27,10 @@ ENTRANT_CAPACITY_SIGMA = 0.4      # log-sd of an entrant's capacity around entra
 INQUIRY_HEAT_FLOOR = 0.5          # inquiries/week added to a segment's baseline, so one stray inquiry is no boom
 
 
-class Investor(mesa.Agent):
+class Investor(MarketActor):
     """One investor; its holdings are column ``index`` of the vendors x investors arrays."""
 
-    def __init__(self, model: MarketModel, index: int) -> None:
-        super().__init__(model)
-        self.index = index
-
-    @property
-    def name(self) -> str:
-        return self.model.state.investor_names[self.index]
+    NAMES = "investor_names"
 
     @property
     def capital_left_musd(self) -> float:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
 
 from agents import choice, perception
+from agents.actor import MarketActor
 from agents.explain import move_cause
 
 if TYPE_CHECKING:
@@ -24,16 +24,10 @@ SIZE_EXPONENT = 0.25        # inquiry weight ~ (capacity + visibility floor)^0.2
 NEUTRALITY_EXPONENT = 2.0   # inquiry weight ~ perceived neutrality^2: labs avoid asking vendors they doubt
 
 
-class Lab(mesa.Agent):
+class Lab(MarketActor):
     """One buyer of training data; its state is row ``index`` of the labs x vendors arrays."""
 
-    def __init__(self, model: MarketModel, index: int) -> None:
-        super().__init__(model)
-        self.index = index
-
-    @property
-    def name(self) -> str:
-        return self.model.state.lab_names[self.index]
+    NAMES = "lab_names"
 
     @property
     def budget_musd(self) -> float:

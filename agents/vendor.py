@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
+
+from agents.actor import MarketActor
 
 if TYPE_CHECKING:
     from model.market_model import MarketModel
@@ -21,16 +22,10 @@ INQUIRY_SHORT_WEEKS = 4.0
 INQUIRY_LONG_WEEKS = 26.0
 
 
-class Vendor(mesa.Agent):
+class Vendor(MarketActor):
     """One data vendor; its state is column ``index`` of the market arrays."""
 
-    def __init__(self, model: MarketModel, index: int) -> None:
-        super().__init__(model)
-        self.index = index
-
-    @property
-    def name(self) -> str:
-        return self.model.state.vendor_names[self.index]
+    NAMES = "vendor_names"
 
     @property
     def revenue_musd(self) -> float:
