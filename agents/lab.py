@@ -52,8 +52,7 @@ class Lab(MarketActor):
         a lab that owns part of the vendor knows it from the inside and does not follow the cascade.
         Trust moves toward quality x neutrality, falling fast and recovering slowly (Slovic 1993).
         A lab's wariness remembers the worst shortfall of trust below aspiration at any of its vendors,
-        fading slowly;
-        a wary lab spreads its spend more (Tomlin 2006: sourcing after a disruption).
+        fading slowly; a wary lab spreads its spend more (Tomlin 2006: sourcing after a disruption).
         A lab whose trust in a current vendor crosses below its alarm level reviews at once.
         """
         s, b = model.state, model.behaviour
