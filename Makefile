@@ -36,7 +36,7 @@ validate: $(STAMP)
 	$(VENV)/bin/labelmarket validate
 
 bench: $(STAMP)
-	$(PY) -m benchmarks
+	$(PY) -m labelmarket.benchmarks
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,7 +1,7 @@
 """The actors of the market: labs (buyers), data vendors and investors, as Mesa agents."""
 
-from agents.investor import Investor
-from agents.lab import Lab
-from agents.vendor import Vendor
+from labelmarket.agents.investor import Investor
+from labelmarket.agents.lab import Lab
+from labelmarket.agents.vendor import Vendor
 
 __all__ = ["Investor", "Lab", "Vendor"]

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, ClassVar
 import mesa
 
 if TYPE_CHECKING:
-    from model.market_model import MarketModel
+    from labelmarket.model.market_model import MarketModel
 
 
 class MarketActor(mesa.Agent):
-    """A Mesa agent whose state is entry ``index`` of the arrays in ``model.state`` (docs/decisions.md, D1)."""
+    """A Mesa agent whose state is entry ``index`` of the arrays in ``labelmarket.model.state`` (docs/decisions.md, D1)."""
 
     NAMES: ClassVar[str]  # the MarketState list that holds this kind of actor's names
 

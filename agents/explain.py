@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:  # a runtime import would make `import agents` circular (model -> agents -> model)
-    from model.state import MarketState
+    from labelmarket.model.state import MarketState
 
 
 def move_cause(s: MarketState, i: int, src: int, dst: int, amount_musd: float, other_destinations: int) -> str:

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.actor import MarketActor
-from agents.vendor import Vendor
-from scenarios.schema import Owner
+from labelmarket.agents.actor import MarketActor
+from labelmarket.agents.vendor import Vendor
+from labelmarket.scenarios.schema import Owner
 
 if TYPE_CHECKING:
-    from model.market_model import MarketModel
+    from labelmarket.model.market_model import MarketModel
 
 ENTRANT_FUND_STAKE = 0.3          # a founding fund's stake in the entrant it creates
 ENTRANT_QUALITY_CONCENTRATION = 20.0  # Beta(m*c, (1-m)*c) spread of entrant quality around its mean

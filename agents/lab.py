@@ -1,7 +1,7 @@
 """AI labs and other buyers: they perceive vendors, then review and reassign their contracts.
 
 Each rule is written once for the whole population of labs (a vectorised pass over the labs x vendors
-arrays in ``model.state``); a ``Lab`` agent is the readable face of one row. The sentences in docs/ODD.md
+arrays in ``labelmarket.model.state``); a ``Lab`` agent is the readable face of one row. The sentences in docs/ODD.md
 ("Labs perceive", "Labs decide", "Budgets grow") map one-to-one onto the class methods below.
 """
 
@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents import choice, perception
-from agents.actor import MarketActor
-from agents.explain import move_cause
+from labelmarket.agents import choice, perception
+from labelmarket.agents.actor import MarketActor
+from labelmarket.agents.explain import move_cause
 
 if TYPE_CHECKING:
-    from model.market_model import MarketModel
-    from model.state import MarketState
-    from scenarios.behaviour import Behaviour
+    from labelmarket.model.market_model import MarketModel
+    from labelmarket.model.state import MarketState
+    from labelmarket.scenarios.behaviour import Behaviour
 
 SIZE_EXPONENT = 0.25        # inquiry weight ~ (capacity + visibility floor)^0.25: size helps, but little
 NEUTRALITY_EXPONENT = 2.0   # inquiry weight ~ perceived neutrality^2: labs avoid asking vendors they doubt

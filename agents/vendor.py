@@ -1,6 +1,6 @@
 """Data vendors: revenue, hiring and layoffs, quality from talent, cash, and exit.
 
-Rules are written once for all vendors (vectorised over the vendor columns of ``model.state``); a
+Rules are written once for all vendors (vectorised over the vendor columns of ``labelmarket.model.state``); a
 ``Vendor`` agent is the readable face of one column.
 """
 
@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.actor import MarketActor
+from labelmarket.agents.actor import MarketActor
 
 if TYPE_CHECKING:
-    from model.market_model import MarketModel
+    from labelmarket.model.market_model import MarketModel
 
 WEEKS_PER_YEAR = 52.0
 DEMAND_SMOOTHING = 0.25  # weight of this week's demand in the vendor's demand estimate

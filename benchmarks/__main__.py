@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: run the performance suite, print one table, write benchmarks/results.json.
+"""``python -m labelmarket.benchmarks``: run the performance suite, print one table, write benchmarks/results.json.
 
 Options: ``--quick`` (smaller sizes and fewer repeats, for a smoke check; no 10,000 x 1,000 run),
 ``--skip NAME`` (single, scaling, side_by_side, sweep; repeatable), ``--out PATH``.
@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import scaling, side_by_side, single_run, sweep
-from benchmarks.measure import git_commit, machine, write_json_atomically
+from labelmarket.benchmarks import scaling, side_by_side, single_run, sweep
+from labelmarket.benchmarks.measure import git_commit, machine, write_json_atomically
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 QUICK_SIZES = [(10, 10), (100, 30), (300, 100), (1000, 100)]
@@ -30,7 +30,7 @@ TARGETS = {  # name: (what, limit, unit, pass when value <= limit ("max") or >= 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m labelmarket.benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a smoke check)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=["single", "scaling", "side_by_side", "sweep"], help="leave a benchmark out")

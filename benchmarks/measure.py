@@ -1,6 +1,6 @@
 """Timing, peak memory and machine facts shared by the benchmarks.
 
-Sizes that need their own peak-memory figure run in a child process (``python -m benchmarks.<module>``), which
+Sizes that need their own peak-memory figure run in a child process (``python -m labelmarket.benchmarks.<module>``), which
 prints one JSON line; the parent reads it. Peak memory is the child's peak resident set (``ru_maxrss``), which
 includes the interpreter and its imports (``rss_after_imports_mb`` says how much of it that is).
 """
@@ -41,8 +41,8 @@ def median_seconds(action: Callable[[], Any], repeats: int,
 
 
 def run_child(module: str, args: list[str], timeout_s: float) -> dict[str, Any]:
-    """Run ``python -m benchmarks.<module> ARGS`` in a fresh process; return the JSON it prints last."""
-    command = [PYTHON, "-m", f"benchmarks.{module}", *args]
+    """Run ``python -m labelmarket.benchmarks.<module> ARGS`` in a fresh process; return the JSON it prints last."""
+    command = [PYTHON, "-m", f"labelmarket.benchmarks.{module}", *args]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout_s)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")

@@ -1,8 +1,8 @@
 """Profile one run and print where the time goes (the source of the findings in benchmarks/README.md).
 
-    python -m benchmarks.profile --labs 1000 --vendors 200 --weeks 104      # a synthetic market
-    python -m benchmarks.profile --scenario meta_scale_2025 --runs 10        # the default scenario
-    python -m benchmarks.profile --labs 3000 --vendors 300 --tool pyinstrument
+    python -m labelmarket.benchmarks.profile --labs 1000 --vendors 200 --weeks 104      # a synthetic market
+    python -m labelmarket.benchmarks.profile --scenario meta_scale_2025 --runs 10        # the default scenario
+    python -m labelmarket.benchmarks.profile --labs 3000 --vendors 300 --tool pyinstrument
 
 ``cprofile`` (the default) counts process CPU time, so other processes sharing the cores do not distort the
 shares; it lists the functions with the most time spent in their own code. ``pyinstrument`` prints the call
@@ -19,21 +19,21 @@ import time
 
 
 def build_models(args: argparse.Namespace) -> list:
-    from model.market_model import MarketModel
+    from labelmarket.model.market_model import MarketModel
 
     if args.scenario:
-        from scenarios.loader import load_scenario
+        from labelmarket.scenarios.loader import load_scenario
 
         scenario = load_scenario(args.scenario)
     else:
-        from scenarios.synthetic import synthetic_scenario
+        from labelmarket.scenarios.synthetic import synthetic_scenario
 
         scenario = synthetic_scenario(args.labs, args.vendors, args.seed)
     return [MarketModel(scenario, rng=args.seed + r, weeks=args.weeks) for r in range(args.runs)]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m labelmarket.benchmarks.profile", description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", help="a bundled scenario or .toml path (instead of a synthetic market)")
     parser.add_argument("--labs", type=int, default=1000)
     parser.add_argument("--vendors", type=int, default=200)

@@ -4,7 +4,7 @@ Each size runs in its own process so that its peak memory is its own. A size's t
 run-only time (model built beforehand) divided by the weeks run; the recorder stays on (market and vendor
 frames; the labs x vendors frame is off for large synthetic markets, as the generator decides).
 
-``python -m benchmarks.scaling LABS VENDORS WEEKS SEED REPEATS`` measures one size and prints one JSON line.
+``python -m labelmarket.benchmarks.scaling LABS VENDORS WEEKS SEED REPEATS`` measures one size and prints one JSON line.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.measure import peak_rss_mb, run_child
+from labelmarket.benchmarks.measure import peak_rss_mb, run_child
 
 SIZES = [(10, 10), (100, 30), (300, 100), (1000, 100), (1000, 200), (3000, 300), (10_000, 1_000)]
 WEEKS = 52           # half a year either side of the shock at week 26, the same mix of weeks at every size
@@ -29,8 +29,8 @@ def repeats_for(cells: int) -> int:
 
 def measure(labs: int, vendors: int, weeks: int, seed: int, repeats: int) -> dict[str, Any]:
     """Build and run one synthetic market ``repeats`` times (in this process); return the figures."""
-    from model.market_model import MarketModel
-    from scenarios.synthetic import synthetic_scenario
+    from labelmarket.model.market_model import MarketModel
+    from labelmarket.scenarios.synthetic import synthetic_scenario
 
     rss_imports = peak_rss_mb()
     start = time.perf_counter()

@@ -31,7 +31,7 @@ def boltzmann_agent_steps_per_s(seed: int) -> tuple[float, float]:
 
 
 def our_lab_steps_per_s(scenario, seed: int) -> tuple[float, float]:
-    from model.market_model import MarketModel
+    from labelmarket.model.market_model import MarketModel
 
     model = MarketModel(scenario, rng=seed, weeks=WEEKS)
     start, cpu = time.perf_counter(), time.process_time()
@@ -41,7 +41,7 @@ def our_lab_steps_per_s(scenario, seed: int) -> tuple[float, float]:
 
 
 def compare(repeats: int = 5) -> dict[str, Any]:
-    from scenarios.synthetic import synthetic_scenario
+    from labelmarket.scenarios.synthetic import synthetic_scenario
 
     scenario = synthetic_scenario(LABS, VENDORS, seed=1)
     boltzmann_agent_steps_per_s(0)   # warm-up both (imports, first-call caches)

@@ -15,16 +15,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import PYTHON, REPO, median_seconds, process_seconds
+from labelmarket.benchmarks.measure import PYTHON, REPO, median_seconds, process_seconds
 
 SCENARIO = "meta_scale_2025"
 SEEDS = (1, 2, 3, 4, 5)
 
 
 def in_process(repeats: int = 20) -> dict[str, Any]:
-    from model.market_model import MarketModel
-    from model.runner import run_scenario
-    from scenarios.loader import load_scenario
+    from labelmarket.model.market_model import MarketModel
+    from labelmarket.model.runner import run_scenario
+    from labelmarket.scenarios.loader import load_scenario
 
     load_s, _ = median_seconds(lambda: load_scenario(SCENARIO), max(3, repeats // 4))
     scenario = load_scenario(SCENARIO)

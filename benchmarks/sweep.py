@@ -16,9 +16,9 @@ QUICK_RUNS = 20
 
 def throughput(quick: bool = False) -> dict[str, Any]:
     """The sweeps benchmark's figures (its defaults; 20 runs per engine and no file written when quick)."""
-    if importlib.util.find_spec("benchmarks.sweep_throughput") is None:
+    if importlib.util.find_spec("labelmarket.benchmarks.sweep_throughput") is None:
         return {"status": "missing", "note": "benchmarks/sweep_throughput.py is not there yet (sweeps issue)"}
-    module = importlib.import_module("benchmarks.sweep_throughput")
+    module = importlib.import_module("labelmarket.benchmarks.sweep_throughput")
     run = getattr(module, "run", None)
     if run is None:
         return {"status": "missing", "note": "benchmarks/sweep_throughput.py has no run() function"}

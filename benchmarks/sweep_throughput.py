@@ -1,6 +1,6 @@
 """Sweep throughput on the default scenario: sequential, local worker processes, and a local dask cluster.
 
-    python -m benchmarks.sweep_throughput [--runs 160] [--workers 2] [--repeats 1] [--out FILE.json]
+    python -m labelmarket.benchmarks.sweep_throughput [--runs 160] [--workers 2] [--repeats 1] [--out FILE.json]
 
 or, from ``make bench``: ``from benchmarks.sweep_throughput import run; figures = run()``.
 
@@ -55,7 +55,7 @@ def run(
 ) -> dict[str, Any]:
     """Time one sweep per engine, ``repeats`` rounds interleaved, and keep each engine's fastest round (the one
     least disturbed by other work on the machine). Return the figures; also write them to ``out`` as JSON."""
-    from experiments.sweep.results import load_results
+    from labelmarket.experiments.sweep.results import load_results
 
     document = sweep_document(runs, scenario, weeks)
     scratch = Path(tempfile.mkdtemp(prefix="sweep-throughput-"))
@@ -137,8 +137,8 @@ def machine_parallel_speedup(workers: int, n: int = 6_000_000) -> float:
 
 def _time_one(kind: str, workers: int, document: dict[str, Any], folder: Path) -> tuple[float, float | None, Any]:
     """Wall time of one whole sweep on one engine, from starting the engine to consolidated results."""
-    from experiments.sweep.engines import Engine, local_dask_engine, process_engine
-    from experiments.sweep.runner import run_sweep
+    from labelmarket.experiments.sweep.engines import Engine, local_dask_engine, process_engine
+    from labelmarket.experiments.sweep.runner import run_sweep
 
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     started = time.perf_counter()
@@ -161,7 +161,7 @@ def _time_one(kind: str, workers: int, document: dict[str, Any], folder: Path) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.sweep_throughput", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m labelmarket.benchmarks.sweep_throughput", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=160)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenario", default="meta_scale_2025")

@@ -15,9 +15,9 @@ def __getattr__(name: str) -> Any:
     if name == "sweep":
         import importlib
 
-        return importlib.import_module("experiments.sweep")  # a callable package: sweep(...) runs a sweep
+        return importlib.import_module("labelmarket.experiments.sweep")  # a callable package: sweep(...) runs a sweep
     if name == "load_results":
-        from experiments.sweep.results import load_results
+        from labelmarket.experiments.sweep.results import load_results
 
         return load_results
-    raise AttributeError(f"module 'experiments' has no attribute {name!r}")
+    raise AttributeError(f"module 'labelmarket.experiments' has no attribute {name!r}")

@@ -5,7 +5,7 @@ scenarios the patterns need over the same seeds; a candidate is *rejected* if an
 Among the accepted, the one whose weakest criterion clears its threshold by the largest relative margin is
 reported. No outcome is written into a rule: only parameter values are chosen.
 
-``python -m experiments.calibrate --candidates 96 --seeds 10 --out runs/calibration`` writes
+``python -m labelmarket.experiments.calibrate --candidates 96 --seeds 10 --out runs/calibration`` writes
 ``candidates.csv`` (one row per candidate: parameters, each criterion's margin, accepted) and
 ``sensitivity.csv`` (Spearman correlation of each parameter with each pattern's weakest margin).
 """
@@ -22,10 +22,10 @@ import pandas as pd
 from scipy.stats import qmc, spearmanr
 from tqdm import tqdm
 
-from experiments.digest import RunDigest, digest_run
-from experiments.patterns import SCENARIOS_NEEDED, evaluate
-from experiments.worker_pool import spawn_process_pool
-from scenarios.behaviour import Behaviour
+from labelmarket.experiments.digest import RunDigest, digest_run
+from labelmarket.experiments.patterns import SCENARIOS_NEEDED, evaluate
+from labelmarket.experiments.worker_pool import spawn_process_pool
+from labelmarket.scenarios.behaviour import Behaviour
 
 # Round 1 searched wide bounds (a sub-range of each parameter's admissible range in scenarios/behaviour.py);
 # round 2 narrowed them toward where round 1's sensitivities pointed (docs/calibration.md tells the story).

@@ -72,8 +72,8 @@ def parse_synthetic(text: str) -> dict[str, int]:
 
 def parse_overrides(pairs: Sequence[str] | None) -> dict[str, Any]:
     """``["behaviour.stake_weight=2", ...]`` -> {"behaviour.stake_weight": 2.0}; values are TOML literals."""
-    from scenarios.errors import ScenarioError
-    from scenarios.loader import SET_SOURCE, parse_set_value
+    from labelmarket.scenarios.errors import ScenarioError
+    from labelmarket.scenarios.loader import SET_SOURCE, parse_set_value
 
     overrides: dict[str, Any] = {}
     for pair in pairs or ():
@@ -89,7 +89,7 @@ def parse_overrides(pairs: Sequence[str] | None) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------- commands
 def resolve_scenario(args: argparse.Namespace):
     """The validated scenario a ``run`` asks for: a file or bundled name, or a synthetic market."""
-    from scenarios.loader import DEFAULT_SCENARIO, load_scenario
+    from labelmarket.scenarios.loader import DEFAULT_SCENARIO, load_scenario
 
     overrides = parse_overrides(args.set)
     if args.synthetic is None:
@@ -97,9 +97,9 @@ def resolve_scenario(args: argparse.Namespace):
     if args.scenario is not None:
         raise UsageError("give either a SCENARIO or --synthetic, not both")
     try:
-        from scenarios.synthetic import synthetic_scenario
+        from labelmarket.scenarios.synthetic import synthetic_scenario
     except ModuleNotFoundError as err:
-        if err.name != "scenarios.synthetic":
+        if err.name != "labelmarket.scenarios.synthetic":
             raise
         raise UsageError("--synthetic needs scenarios/synthetic.py (synthetic_scenario), "
                          "which this installation does not have yet") from None
@@ -109,10 +109,10 @@ def resolve_scenario(args: argparse.Namespace):
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from experiments.run_folder import (build_manifest, check_target, default_run_dir, replay_command,
+    from labelmarket.experiments.run_folder import (build_manifest, check_target, default_run_dir, replay_command,
                                         staged_run_folder, write_run_files)
-    from experiments.summary import run_summary
-    from model.runner import run_scenario
+    from labelmarket.experiments.summary import run_summary
+    from labelmarket.model.runner import run_scenario
 
     scenario = resolve_scenario(args)
     seed = scenario.meta.seed if args.seed is None else args.seed
@@ -138,7 +138,7 @@ def count(n: int, noun: str) -> str:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    from scenarios.loader import load_scenario, scenario_path
+    from labelmarket.scenarios.loader import load_scenario, scenario_path
 
     scenario = load_scenario(args.scenario, parse_overrides(args.set) or None)
     strategic = sum(inv.kind == "strategic" for inv in scenario.investors.values())
@@ -151,8 +151,8 @@ def check_command(args: argparse.Namespace) -> int:
 
 
 def scenarios_command(args: argparse.Namespace) -> int:
-    from scenarios.errors import ScenarioError
-    from scenarios.loader import DEFAULT_SCENARIO, bundled_scenarios, load_scenario
+    from labelmarket.scenarios.errors import ScenarioError
+    from labelmarket.scenarios.loader import DEFAULT_SCENARIO, bundled_scenarios, load_scenario
 
     rows = []
     for name in bundled_scenarios():
@@ -171,10 +171,10 @@ def scenarios_command(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------------- parser
 def add_other_commands(commands: argparse._SubParsersAction) -> None:
     """The subcommands other packages provide, each registered by its own module."""
-    from experiments.analysis.cli import add_analyze_parser
-    from experiments.sweep.cli import add_sweep_parser
-    from experiments.validate import add_validate_parser
-    from viz.serve import add_viz_parser
+    from labelmarket.experiments.analysis.cli import add_analyze_parser
+    from labelmarket.experiments.sweep.cli import add_sweep_parser
+    from labelmarket.experiments.validate import add_validate_parser
+    from labelmarket.viz.serve import add_viz_parser
 
     add_validate_parser(commands)
     add_sweep_parser(commands)
@@ -224,8 +224,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``labelmarket`` command; returns the exit status."""
-    from experiments.run_folder import RunFolderError
-    from scenarios.errors import ScenarioError
+    from labelmarket.experiments.run_folder import RunFolderError
+    from labelmarket.scenarios.errors import ScenarioError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)

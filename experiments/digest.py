@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.runner import run_scenario
-from scenarios.loader import load_scenario
-from scenarios.schema import OwnershipChange, Scenario
+from labelmarket.model.runner import run_scenario
+from labelmarket.scenarios.loader import load_scenario
+from labelmarket.scenarios.schema import OwnershipChange, Scenario
 
 
 @dataclass(frozen=True)

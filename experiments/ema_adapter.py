@@ -1,7 +1,7 @@
 """Let EMA Workbench (Kwakkel 2017) drive labelmarket as a black-box function.
 
     from ema_workbench import SequentialEvaluator, perform_experiments
-    from experiments.ema_adapter import ema_model
+    from labelmarket.experiments.ema_adapter import ema_model
 
     model = ema_model({"events.meta_stake.stake": (0.0, 0.49), "behaviour.contagion_weight": (0.0, 2.0)},
                       outcomes=["final_hhi", "share_week_52"])
@@ -24,8 +24,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from experiments.sweep.spec import load_sweep
-from experiments.sweep.targets import RunFunction, prepare_target
+from labelmarket.experiments.sweep.spec import load_sweep
+from labelmarket.experiments.sweep.targets import RunFunction, prepare_target
 
 _log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def ema_model(
     if weeks is not None:
         document["weeks"] = weeks
     sweep_file = load_sweep(document, name="ema_model(...)")
-    from experiments.sweep.samplers import replicate_seeds
+    from labelmarket.experiments.sweep.samplers import replicate_seeds
 
     seeds = replicate_seeds(seed, replications or 1)
     target = prepare_target(sweep_file, run_point, seeds)

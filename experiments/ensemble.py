@@ -11,8 +11,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from experiments.digest import RunDigest, digest_run
-from experiments.worker_pool import spawn_process_pool
+from labelmarket.experiments.digest import RunDigest, digest_run
+from labelmarket.experiments.worker_pool import spawn_process_pool
 
 BATCH_RUNS = 4  # runs per task: each run takes ~0.1 s, so batching keeps scheduling overhead small
 

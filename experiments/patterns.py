@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from experiments.digest import RunDigest
+from labelmarket.experiments.digest import RunDigest
 
 PRE = -1  # the last pre-shock week
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from model.runner import RunResult
-from scenarios.loader import scenario_hash, scenario_toml
+from labelmarket.model.runner import RunResult
+from labelmarket.scenarios.loader import scenario_hash, scenario_toml
 
 RUNS_DIR = Path("runs")
 FRAME_FILES = {"market": "market.parquet", "vendors": "vendors.parquet",

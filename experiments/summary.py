@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.runner import RunResult
-from scenarios.schema import Scenario
+from labelmarket.model.runner import RunResult
+from labelmarket.scenarios.schema import Scenario
 
 TOP_VENDORS = 5
 TOP_MOVES = 5

@@ -15,11 +15,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from experiments import validation_figures as figures
-from experiments.digest import largest_rival_client, shock_roles
-from experiments.ensemble import run_ensemble
-from experiments.patterns import SCENARIOS_NEEDED, CheckRow, StoryCast, evaluate
-from scenarios.loader import load_scenario
+from labelmarket.experiments import validation_figures as figures
+from labelmarket.experiments.digest import largest_rival_client, shock_roles
+from labelmarket.experiments.ensemble import run_ensemble
+from labelmarket.experiments.patterns import SCENARIOS_NEEDED, CheckRow, StoryCast, evaluate
+from labelmarket.scenarios.loader import load_scenario
 
 BASE_SCENARIO = "meta_scale_2025"
 EXTRA_SCENARIOS = ("voting_stake",)  # not needed by P1-P8, shown in the report for comparison

@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments.digest import RunDigest  # noqa: E402
-from experiments.patterns import StoryCast  # noqa: E402
+from labelmarket.experiments.digest import RunDigest  # noqa: E402
+from labelmarket.experiments.patterns import StoryCast  # noqa: E402
 
 GUIDELINE_HHI = ((1_000, "1,000: unconcentrated below"), (1_800, "1,800: highly concentrated above"))
 DPI = 130

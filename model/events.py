@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agents.investor import Investor
-from agents.vendor import Vendor
-from model.state import MarketState
-from scenarios.schema import (
+from labelmarket.agents.investor import Investor
+from labelmarket.agents.vendor import Vendor
+from labelmarket.model.state import MarketState
+from labelmarket.scenarios.schema import (
     Assurance,
     Divestment,
     Entry,
@@ -22,7 +22,7 @@ from scenarios.schema import (
 )
 
 if TYPE_CHECKING:
-    from model.market_model import MarketModel
+    from labelmarket.model.market_model import MarketModel
 
 
 def _strategic_investor_index(s: MarketState, name: str) -> int:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents import perception
-from agents.lab import routine_inquiry_rate
-from model.state import MarketState, rivalry_matrix
-from scenarios.schema import Scenario
+from labelmarket.agents import perception
+from labelmarket.agents.lab import routine_inquiry_rate
+from labelmarket.model.state import MarketState, rivalry_matrix
+from labelmarket.scenarios.schema import Scenario
 
 WEEKS_PER_YEAR = 52.0
 THRESHOLD_SPREAD = 0.5  # lab thresholds are drawn uniformly within +-50 % of the behaviour parameter

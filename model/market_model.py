@@ -14,12 +14,12 @@ from typing import Any
 import mesa
 import pandas as pd
 
-from agents import Investor, Lab, Vendor
-from model.events import apply_event, live_event_problem
-from model.initial_state import build_state
-from model.recorder import Recorder
-from scenarios.loader import DEFAULT_SCENARIO, load_scenario
-from scenarios.schema import Event, Owner, Scenario
+from labelmarket.agents import Investor, Lab, Vendor
+from labelmarket.model.events import apply_event, live_event_problem
+from labelmarket.model.initial_state import build_state
+from labelmarket.model.recorder import Recorder
+from labelmarket.scenarios.loader import DEFAULT_SCENARIO, load_scenario
+from labelmarket.scenarios.schema import Event, Owner, Scenario
 
 
 class MarketModel(mesa.Model):

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from model.metrics import concentration, revenue_shares
-from model.state import MarketState
+from labelmarket.model.metrics import concentration, revenue_shares
+from labelmarket.model.state import MarketState
 
 MARKET_COLUMNS = ["week", "hhi", "cr1", "cr4", "effective_vendors", "active_vendors", "entropy",
                   "switched_musd", "unmet_musd", "vc_committed_musd", "entrants"]

@@ -10,9 +10,9 @@ from typing import Any
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from model.market_model import MarketModel
-from scenarios.loader import DEFAULT_SCENARIO, load_scenario
-from scenarios.schema import Scenario
+from labelmarket.model.market_model import MarketModel
+from labelmarket.scenarios.loader import DEFAULT_SCENARIO, load_scenario
+from labelmarket.scenarios.schema import Scenario
 
 
 @dataclass

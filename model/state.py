@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scenarios.schema import Owner, Scenario
+from labelmarket.scenarios.schema import Owner, Scenario
 
 LAB_VENDOR_FIELDS = ("spend_musd", "trust", "perceived_neutrality", "considered", "fit", "target_share",
                      "withdrawn_musd", "exposure", "contagion")

@@ -18,9 +18,9 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from scenarios.errors import ScenarioError
-from scenarios.references import reference_problems
-from scenarios.schema import Scenario
+from labelmarket.scenarios.errors import ScenarioError
+from labelmarket.scenarios.references import reference_problems
+from labelmarket.scenarios.schema import Scenario
 
 BUNDLED_DIR = Path(__file__).resolve().parent
 DEFAULT_SCENARIO = "meta_scale_2025"

@@ -6,7 +6,7 @@ unique across labs, vendors and investors, and every event must fall inside the 
 
 from __future__ import annotations
 
-from scenarios.schema import (
+from labelmarket.scenarios.schema import (
     Assurance,
     VentureFunding,
     Divestment,

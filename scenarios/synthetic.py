@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.loader import validate_document
-from scenarios.schema import Scenario
+from labelmarket.scenarios.loader import validate_document
+from labelmarket.scenarios.schema import Scenario
 
 HORIZON_WEEKS = 104
 REFERENCE_WEEK = 26

@@ -13,16 +13,16 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from scenarios import DEFAULT_SCENARIO
-from viz.charts import hhi_svg, shares_svg
-from viz.event_log import event_log_html
-from viz.heatmap import MEASURES, heatmap_svg
-from viz.interventions import InterventionPanel
-from viz.key_figures import key_figures_html
-from viz.network import network_svg
-from viz.parameters import knobs, model_params
-from viz.run import ClassroomRun
-from viz.serve import SCENARIO_ENV
+from labelmarket.scenarios import DEFAULT_SCENARIO
+from labelmarket.viz.charts import hhi_svg, shares_svg
+from labelmarket.viz.event_log import event_log_html
+from labelmarket.viz.heatmap import MEASURES, heatmap_svg
+from labelmarket.viz.interventions import InterventionPanel
+from labelmarket.viz.key_figures import key_figures_html
+from labelmarket.viz.network import network_svg
+from labelmarket.viz.parameters import knobs, model_params
+from labelmarket.viz.run import ClassroomRun
+from labelmarket.viz.serve import SCENARIO_ENV
 
 TITLE = "labelmarket: who sells AI training data after Meta's stake in Scale AI?"
 PLAY_INTERVAL_MS = 100

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from scenarios.schema import Assurance, Divestment, Entry, LeadershipDeparture, OwnershipChange
-from viz import svg
-from viz.run import ClassroomRun
+from labelmarket.scenarios.schema import Assurance, Divestment, Entry, LeadershipDeparture, OwnershipChange
+from labelmarket.viz import svg
+from labelmarket.viz.run import ClassroomRun
 
 WIDTH, HEIGHT = 600, 340
 LEFT, TOP, RIGHT, BOTTOM = 62, 54, 360, 288

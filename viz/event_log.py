@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from viz.run import ClassroomRun
+from labelmarket.viz.run import ClassroomRun
 
 SHOWN = 60
 KIND_COLOURS = {"move": "#9E9E9E", "ownership_change": "#1F3B73", "assurance": "#1F3B73",

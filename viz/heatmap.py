@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from viz import svg
-from viz.run import ClassroomRun
+from labelmarket.viz import svg
+from labelmarket.viz.run import ClassroomRun
 
 MEASURES = {"trust": "Trust", "perceived_neutrality": "Perceived neutrality"}
 WIDTH = 660

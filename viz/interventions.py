@@ -10,9 +10,9 @@ from __future__ import annotations
 import solara
 from mesa.visualization.utils import force_update, update_counter
 
-from scenarios.schema import Assurance, Divestment, OwnershipChange, VentureFunding
-from viz.parameters import knobs, shock_event
-from viz.run import ClassroomRun
+from labelmarket.scenarios.schema import Assurance, Divestment, OwnershipChange, VentureFunding
+from labelmarket.viz.parameters import knobs, shock_event
+from labelmarket.viz.run import ClassroomRun
 
 
 def default_investor(run: ClassroomRun) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from viz.run import ClassroomRun
+from labelmarket.viz.run import ClassroomRun
 
 TILE = ("flex:1 1 150px;padding:8px 14px;border-radius:6px;background:#F4F6FA;border-left:6px solid {colour};"
         "min-width:140px")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from viz import svg
-from viz.run import ClassroomRun
+from labelmarket.viz import svg
+from labelmarket.viz.run import ClassroomRun
 
 WIDTH = 660
 LAB_X, VENDOR_X = 190, 370

@@ -1,6 +1,6 @@
 """The knobs a teacher turns, read from the single parameter definitions and turned into Mesa model_params.
 
-Behaviour knobs take their range, unit and meaning from ``scenarios.behaviour.parameter_specs()``; the
+Behaviour knobs take their range, unit and meaning from ``labelmarket.scenarios.behaviour.parameter_specs()``; the
 shock's knobs (stake size, voting, assurance strength) take their range and meaning from the scenario schema.
 Every knob starts at the default scenario's value. A knob left at that value keeps each scenario's own value;
 a knob the teacher moved overrides it (see :meth:`Knob.override`).
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from scenarios import DEFAULT_SCENARIO, bundled_scenarios, load_scenario
-from scenarios.behaviour import parameter_specs
-from scenarios.schema import Assurance, Event, OwnershipChange, Scenario
+from labelmarket.scenarios import DEFAULT_SCENARIO, bundled_scenarios, load_scenario
+from labelmarket.scenarios.behaviour import parameter_specs
+from labelmarket.scenarios.schema import Assurance, Event, OwnershipChange, Scenario
 
 SLIDER_STEPS = 100
 

@@ -12,11 +12,11 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model.market_model import MarketModel
-from model.metrics import revenue_shares
-from scenarios import DEFAULT_SCENARIO, load_scenario
-from scenarios.schema import Event, OwnershipChange, Scenario
-from viz.parameters import knob_overrides, knobs, shock_event
+from labelmarket.model.market_model import MarketModel
+from labelmarket.model.metrics import revenue_shares
+from labelmarket.scenarios import DEFAULT_SCENARIO, load_scenario
+from labelmarket.scenarios.schema import Event, OwnershipChange, Scenario
+from labelmarket.viz.parameters import knob_overrides, knobs, shock_event
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def parse_seed(seed: Any, scenario: Scenario) -> int:
 class ClassroomRun(mesa.Model):
     """A market with its shock and its no-shock twin, stepped together (``SolaraViz`` rebuilds it on Reset).
 
-    The keywords after ``seed`` are the sidebar knobs (``viz.parameters.knobs``); ``None`` keeps the
+    The keywords after ``seed`` are the sidebar knobs (``labelmarket.viz.parameters.knobs``); ``None`` keeps the
     scenario's own value.
     """
 

@@ -5,7 +5,7 @@ It runs ``solara run viz/app.py`` in production mode, bound to 127.0.0.1 unless 
 solara's assets are installed (``make viz`` does it; see tools/install_solara_assets.py).
 
 The CLI adds the subcommand with :func:`add_viz_parser` (its handler is :func:`main`, which takes the parsed
-arguments); ``python -m viz.serve`` works on its own too.
+arguments); ``python -m labelmarket.viz.serve`` works on its own too.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from scenarios import DEFAULT_SCENARIO, ScenarioError, load_scenario
-from scenarios.loader import scenario_path
+from labelmarket.scenarios import DEFAULT_SCENARIO, ScenarioError, load_scenario
+from labelmarket.scenarios.loader import scenario_path
 
 APP = Path(__file__).resolve().parent / "app.py"
 REPO = APP.parents[1]

@@ -1,5 +1,5 @@
 """Sensitivity analysis of a finished sweep: ``analyze(run_dir)`` writes ``RUN_DIR/analysis/``."""
 
-from experiments.analysis.report import AnalysisReport, analyze
+from labelmarket.experiments.analysis.report import AnalysisReport, analyze
 
 __all__ = ["AnalysisReport", "analyze"]

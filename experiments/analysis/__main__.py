@@ -1,8 +1,8 @@
-"""``python -m experiments.analysis RUN_DIR``."""
+"""``python -m labelmarket.experiments.analysis RUN_DIR``."""
 
 import sys
 
-from experiments.analysis.cli import main
+from labelmarket.experiments.analysis.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

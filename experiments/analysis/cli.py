@@ -1,7 +1,7 @@
 """``labelmarket analyze RUN_DIR``: indices, tables, figures and summary.md into ``RUN_DIR/analysis/``.
 
 Exit status: 0 done; 2 bad input (not a sweep folder, an unfinished sweep, an unknown output).
-Also runnable as ``python -m experiments.analysis RUN_DIR``.
+Also runnable as ``python -m labelmarket.experiments.analysis RUN_DIR``.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def add_analyze_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
 
 
 def analyze_command(args: argparse.Namespace) -> int:
-    from experiments.analysis.report import analyze
-    from experiments.sweep.spec import SweepError
+    from labelmarket.experiments.analysis.report import analyze
+    from labelmarket.experiments.sweep.spec import SweepError
 
     try:
         report = analyze(args.run_dir, args.outputs)
@@ -41,7 +41,7 @@ def analyze_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m experiments.analysis")
+    parser = argparse.ArgumentParser(prog="python -m labelmarket.experiments.analysis")
     add_analyze_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["analyze", *(sys.argv[1:] if argv is None else argv)])
     return args.handler(args)

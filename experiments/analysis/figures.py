@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.analysis.indices import Indices
+from labelmarket.experiments.analysis.indices import Indices
 
 DPI = 150
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"

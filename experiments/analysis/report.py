@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis import figures, indices
-from experiments.analysis.indices import Indices
-from experiments.analysis.tables import markdown_table, write_table
-from experiments.sweep.results import SweepResults, load_results
-from experiments.sweep.spec import SweepError
+from labelmarket.experiments.analysis import figures, indices
+from labelmarket.experiments.analysis.indices import Indices
+from labelmarket.experiments.analysis.tables import markdown_table, write_table
+from labelmarket.experiments.sweep.results import SweepResults, load_results
+from labelmarket.experiments.sweep.spec import SweepError
 
 ANALYSIS_DIR = "analysis"
 MAX_FAN_PANELS = 5

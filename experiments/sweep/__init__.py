@@ -2,12 +2,12 @@
 
 ``from experiments import sweep`` gives this package, and the package is callable::
 
-    from experiments import sweep, load_results
+    from labelmarket.experiments import sweep, load_results
     outcome = sweep("experiments/sobol_stake.toml", workers=2)
     results = load_results(outcome.run_dir)
 
-``sweep(...)`` is :func:`experiments.sweep.runner.run_sweep`; its modules stay reachable as
-``experiments.sweep.spec``, ``.samplers``, ``.store``, ``.engines``, ``.runner`` and ``.results``.
+``sweep(...)`` is :func:`labelmarket.experiments.sweep.runner.run_sweep`; its modules stay reachable as
+``labelmarket.experiments.sweep.spec``, ``.samplers``, ``.store``, ``.engines``, ``.runner`` and ``.results``.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ import inspect
 import sys
 import types
 
-from experiments.sweep.results import SweepResults, load_results
-from experiments.sweep.runner import SweepOutcome, run_sweep
-from experiments.sweep.spec import SweepError, SweepSpec, load_sweep
+from labelmarket.experiments.sweep.results import SweepResults, load_results
+from labelmarket.experiments.sweep.runner import SweepOutcome, run_sweep
+from labelmarket.experiments.sweep.spec import SweepError, SweepSpec, load_sweep
 
 __all__ = ["SweepError", "SweepOutcome", "SweepResults", "SweepSpec", "load_results", "load_sweep", "run_sweep"]
 
 
 class _CallableModule(types.ModuleType):
-    """Lets ``sweep(...)`` run a sweep while ``experiments.sweep.<module>`` still names the package's modules."""
+    """Lets ``sweep(...)`` run a sweep while ``labelmarket.experiments.sweep.<module>`` still names the package's modules."""
 
     def __call__(self, *args, **kwargs) -> SweepOutcome:
         return run_sweep(*args, **kwargs)

@@ -1,8 +1,8 @@
-"""``python -m experiments.sweep SWEEP.toml [--workers N] [--scheduler tcp://HOST:PORT] [--out DIR]``."""
+"""``python -m labelmarket.experiments.sweep SWEEP.toml [--workers N] [--scheduler tcp://HOST:PORT] [--out DIR]``."""
 
 import sys
 
-from experiments.sweep.cli import main
+from labelmarket.experiments.sweep.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

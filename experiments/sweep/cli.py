@@ -2,7 +2,7 @@
 
 Exit status: 0 every run succeeded; 1 some runs failed (they are listed, and recorded in the manifest) or the
 engine broke; 2 bad input (one message naming the file, the field and the reason); 130 interrupted.
-Also runnable without the main CLI as ``python -m experiments.sweep SWEEP.toml ...``.
+Also runnable without the main CLI as ``python -m labelmarket.experiments.sweep SWEEP.toml ...``.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def _positive(text: str) -> int:
 
 
 def sweep_command(args: argparse.Namespace) -> int:
-    from experiments.sweep.runner import run_sweep
-    from experiments.sweep.spec import SweepError
+    from labelmarket.experiments.sweep.runner import run_sweep
+    from labelmarket.experiments.sweep.spec import SweepError
 
     if args.scheduler and args.workers:
         print("note: --workers is ignored with --scheduler (the cluster has its own workers)", file=sys.stderr)
@@ -98,8 +98,8 @@ def sweep_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m experiments.sweep SWEEP.toml ...``: the same command without the main CLI."""
-    parser = argparse.ArgumentParser(prog="python -m experiments.sweep")
+    """``python -m labelmarket.experiments.sweep SWEEP.toml ...``: the same command without the main CLI."""
+    parser = argparse.ArgumentParser(prog="python -m labelmarket.experiments.sweep")
     add_sweep_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["sweep", *(sys.argv[1:] if argv is None else argv)])
     return args.handler(args)

@@ -24,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.sweep.outputs import WEEKLY_KEY
-from experiments.worker_pool import spawn_process_pool
+from labelmarket.experiments.sweep.outputs import WEEKLY_KEY
+from labelmarket.experiments.worker_pool import spawn_process_pool
 
 RunFunction = Callable[[dict[str, Any], int], dict[str, Any]]
 

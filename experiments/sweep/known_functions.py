@@ -1,6 +1,6 @@
 """Run functions with known behaviour, to check the sweep machinery and the analysis without the full model.
 
-Point a sweep file at one with ``run_function = "experiments.sweep.known_functions:ishigami"``.
+Point a sweep file at one with ``run_function = "labelmarket.experiments.sweep.known_functions:ishigami"``.
 
 - :func:`ishigami`: the Ishigami–Homma (1990) function, whose Sobol indices are known in closed form;
 - :func:`toy_market`: a seeded stand-in with the model's weekly market frame, for the outputs and fan charts;
@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.sweep.outputs import WEEKLY_KEY, summarise_run
-from experiments.sweep.spec import MARKET_METRICS, Outputs
+from labelmarket.experiments.sweep.outputs import WEEKLY_KEY, summarise_run
+from labelmarket.experiments.sweep.spec import MARKET_METRICS, Outputs
 
 ISHIGAMI_A = 7.0
 ISHIGAMI_B = 0.1

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.sweep.spec import Outputs
+from labelmarket.experiments.sweep.spec import Outputs
 
 #: The key under which a run function returns its weekly market frame (a DataFrame with a ``week`` column).
 WEEKLY_KEY = "weekly_market"

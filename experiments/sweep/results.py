@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.sweep.samplers import SAMPLE_PREFIX, replicate_seeds, run_key
-from experiments.sweep.spec import SweepError
-from experiments.sweep.store import DESIGN_FILE, MANIFEST_FILE, RESULTS_FILE, STATE_FILE, TMP_MARK, WEEKLY_FILE, SweepStore
+from labelmarket.experiments.sweep.samplers import SAMPLE_PREFIX, replicate_seeds, run_key
+from labelmarket.experiments.sweep.spec import SweepError
+from labelmarket.experiments.sweep.store import DESIGN_FILE, MANIFEST_FILE, RESULTS_FILE, STATE_FILE, TMP_MARK, WEEKLY_FILE, SweepStore
 
 #: Columns of ``results.parquet`` that are not outputs.
 ID_COLUMNS = ("point_id", "replicate", "seed", "error", "run_key")

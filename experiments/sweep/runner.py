@@ -22,11 +22,11 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.sweep import progress as progress_bar
-from experiments.sweep.engines import Engine, RunFunction, RunTask, auto_batch_size, batched, make_engine
-from experiments.sweep.samplers import Design, build_design, replicate_seeds, run_key
-from experiments.sweep.spec import SweepError, SweepFile, SweepSpec, fingerprint, load_sweep
-from experiments.sweep.store import (
+from labelmarket.experiments.sweep import progress as progress_bar
+from labelmarket.experiments.sweep.engines import Engine, RunFunction, RunTask, auto_batch_size, batched, make_engine
+from labelmarket.experiments.sweep.samplers import Design, build_design, replicate_seeds, run_key
+from labelmarket.experiments.sweep.spec import SweepError, SweepFile, SweepSpec, fingerprint, load_sweep
+from labelmarket.experiments.sweep.store import (
     DESIGN_FILE,
     MANIFEST_FILE,
     RESULTS_FILE,
@@ -39,7 +39,7 @@ from experiments.sweep.store import (
     write_json,
     write_parquet,
 )
-from experiments.sweep.targets import Target, prepare_target
+from labelmarket.experiments.sweep.targets import Target, prepare_target
 
 MANIFEST_FORMAT = 1
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.sweep.spec import GridDesign, LatinDesign, MorrisDesign, SobolDesign, SweepSpec
+from labelmarket.experiments.sweep.spec import GridDesign, LatinDesign, MorrisDesign, SobolDesign, SweepSpec
 
 #: Prefix of the design columns that hold the sampler's raw matrix (before integer rounding), for SALib.
 SAMPLE_PREFIX = "sample:"

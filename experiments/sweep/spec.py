@@ -43,7 +43,7 @@ from pydantic import (
     model_validator,
 )
 
-from scenarios.errors import ScenarioError
+from labelmarket.scenarios.errors import ScenarioError
 
 #: The weekly market metrics a run records (``RunResult.market``), in their documented order.
 MARKET_METRICS: tuple[str, ...] = (

@@ -31,8 +31,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.sweep.engines import RunRecord
-from experiments.sweep.spec import SweepError
+from labelmarket.experiments.sweep.engines import RunRecord
+from labelmarket.experiments.sweep.spec import SweepError
 
 TMP_MARK = ".tmp-"
 STATE_FILE = "state.json"

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from experiments.sweep.outputs import WEEKLY_KEY, largest_vendor, summarise_run
-from experiments.sweep.spec import Outputs, SweepFile
+from labelmarket.experiments.sweep.outputs import WEEKLY_KEY, largest_vendor, summarise_run
+from labelmarket.experiments.sweep.spec import Outputs, SweepFile
 
 RunFunction = Callable[[dict[str, Any], int], dict[str, Any]]
 
@@ -29,7 +29,7 @@ class Target:
 
 class ScenarioRun:
     """The default run function: one labelmarket run of the base scenario with the point's overrides,
-    reduced to the sweep's outputs (see :func:`experiments.sweep.outputs.summarise_run`)."""
+    reduced to the sweep's outputs (see :func:`labelmarket.experiments.sweep.outputs.summarise_run`)."""
 
     def __init__(self, scenario: str, weeks: int | None, outputs: Outputs, share_vendor: str) -> None:
         self.scenario = scenario
@@ -38,7 +38,7 @@ class ScenarioRun:
         self.share_vendor = share_vendor
 
     def __call__(self, params: dict[str, Any], seed: int) -> dict[str, Any]:
-        from model.runner import run_scenario
+        from labelmarket.model.runner import run_scenario
 
         overrides = dict(params)
         if not any(path.startswith("record.") for path in params):
@@ -92,8 +92,8 @@ def prepare_scenario_run(sweep_file: SweepFile, seeds: list[int]) -> Target:
     """Load the base scenario, check every parameter's range against it, resolve the share vendor."""
     spec = sweep_file.spec
     try:
-        from scenarios.errors import ScenarioError
-        from scenarios.loader import load_scenario, scenario_hash
+        from labelmarket.scenarios.errors import ScenarioError
+        from labelmarket.scenarios.loader import load_scenario, scenario_hash
     except ImportError as error:
         raise sweep_file.error("scenario", f"the labelmarket model cannot be imported here: {error}",
                                "run from the repository, or install the package with pip install -e .") from None
@@ -145,7 +145,7 @@ def _share_vendor(sweep_file: SweepFile, base: Any, seed: int) -> tuple[str, str
               if e.kind == "ownership_change" and e.week == base.meta.reference_week and e.vendor in known]
     if shocks:
         return shocks[0].vendor, "the vendor of the ownership change at the reference week"
-    from model.runner import run_scenario
+    from labelmarket.model.runner import run_scenario
 
     reference_week = int(base.meta.reference_week)
     pre_shock = run_scenario(base, seed=seed, weeks=max(reference_week, 1))

@@ -22,8 +22,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from scenarios import DEFAULT_SCENARIO
-from viz.serve import APP, REPO, server_environment, solara_command
+from labelmarket.scenarios import DEFAULT_SCENARIO
+from labelmarket.viz.serve import APP, REPO, server_environment, solara_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

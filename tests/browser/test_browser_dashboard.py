@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.behaviour import Behaviour
+from labelmarket.scenarios.behaviour import Behaviour
 
 pytestmark = pytest.mark.browser
 

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.market_model import MarketModel
-from scenarios.loader import validate_document
-from scenarios.schema import Scenario
+from labelmarket.model.market_model import MarketModel
+from labelmarket.scenarios.loader import validate_document
+from labelmarket.scenarios.schema import Scenario
 
 PINNED_BEHAVIOUR: dict[str, float] = {
     "stake_weight": 2.2, "voting_weight": 1.6, "talent_weight": 1.5, "assurance_efficacy": 0.35,

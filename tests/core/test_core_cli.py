@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments import run_folder
-from experiments.cli import main
-from model.recorder import ALLOCATION_COLUMNS, EVENT_COLUMNS, MARKET_COLUMNS, VENDOR_COLUMNS
-from scenarios.loader import bundled_scenarios, load_scenario, scenario_hash
+from labelmarket.experiments import run_folder
+from labelmarket.experiments.cli import main
+from labelmarket.model.recorder import ALLOCATION_COLUMNS, EVENT_COLUMNS, MARKET_COLUMNS, VENDOR_COLUMNS
+from labelmarket.scenarios.loader import bundled_scenarios, load_scenario, scenario_hash
 
 COLUMNS = {"market.parquet": MARKET_COLUMNS, "vendors.parquet": VENDOR_COLUMNS,
            "allocations.parquet": ALLOCATION_COLUMNS, "events.parquet": EVENT_COLUMNS}
@@ -85,7 +85,7 @@ def test_a_run_that_fails_midway_leaves_nothing_behind(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the model broke")
 
-    monkeypatch.setattr("model.runner.run_scenario", broken)
+    monkeypatch.setattr("labelmarket.model.runner.run_scenario", broken)
     with pytest.raises(RuntimeError, match="the model broke"):
         main(["run", "toy", "--out", str(tmp_path / "deep" / "run")])
     assert list(tmp_path.iterdir()) == []  # not the run, not its temporary twin, not the parent folder
@@ -95,7 +95,7 @@ def test_an_interrupted_run_leaves_nothing_behind(tmp_path, monkeypatch, capsys)
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("model.runner.run_scenario", interrupted)
+    monkeypatch.setattr("labelmarket.model.runner.run_scenario", interrupted)
     assert main(["run", "toy", "--out", str(tmp_path / "run")]) == 130
     assert "interrupted" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
@@ -114,7 +114,7 @@ def test_a_full_disk_is_reported_with_the_path_and_leaves_nothing_behind(tmp_pat
 
 
 def test_the_run_folder_writer_is_usable_from_python(tmp_path):
-    from model.runner import run_scenario
+    from labelmarket.model.runner import run_scenario
 
     result = run_scenario("toy", seed=2, weeks=5)
     out = run_folder.write_run_folder(result, tmp_path / "api-run", wall_time_s=0.5)
@@ -124,7 +124,7 @@ def test_the_run_folder_writer_is_usable_from_python(tmp_path):
 
 
 def test_synthetic_markets_run_when_the_generator_exists(tmp_path, capsys):
-    pytest.importorskip("scenarios.synthetic")
+    pytest.importorskip("labelmarket.scenarios.synthetic")
     out = tmp_path / "synthetic"
     assert main(["run", "--synthetic", "labs=6,vendors=3", "--weeks", "3", "--seed", "2", "--out", str(out)]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
@@ -133,7 +133,7 @@ def test_synthetic_markets_run_when_the_generator_exists(tmp_path, capsys):
 
 
 def test_synthetic_without_the_generator_is_a_clear_error(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "scenarios.synthetic", None)  # as if scenarios/synthetic.py were missing
+    monkeypatch.setitem(sys.modules, "labelmarket.scenarios.synthetic", None)  # as if scenarios/synthetic.py were missing
     assert main(["run", "--synthetic", "labs=5,vendors=2", "--out", str(tmp_path / "x")]) == 2
     assert "scenarios/synthetic.py" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
@@ -179,7 +179,7 @@ def test_every_bundled_scenario_checks_ok(capsys):
 
 def test_help_lists_the_subcommands(capsys):
     with pytest.raises(SystemExit) as stop:
-        from experiments.cli import build_parser
+        from labelmarket.experiments.cli import build_parser
         build_parser().parse_args(["--help"])
     assert stop.value.code == 0
     text = capsys.readouterr().out

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from experiments.cli import main
-from scenarios.loader import BUNDLED_DIR
+from labelmarket.experiments.cli import main
+from labelmarket.scenarios.loader import BUNDLED_DIR
 
 TOY = (BUNDLED_DIR / "toy.toml").read_text(encoding="utf-8")
 CONSOLE_SCRIPT = Path(sys.executable).with_name("labelmarket")
@@ -171,7 +171,7 @@ def test_an_unwritable_out_exits_2_naming_the_path_and_reason(where, reason, wor
 
 def test_an_out_that_exists_is_refused_before_the_run(workdir, capsys, monkeypatch):
     (workdir / "taken").mkdir()
-    monkeypatch.setattr("model.runner.run_scenario", lambda *a, **k: pytest.fail("the run must not start"))
+    monkeypatch.setattr("labelmarket.model.runner.run_scenario", lambda *a, **k: pytest.fail("the run must not start"))
     code, err = run_cli(["run", "toy", "--out", str(workdir / "taken")], capsys)
     assert code == 2
     assert_one_message(err, "taken", "already exists", "--force")

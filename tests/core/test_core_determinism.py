@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from experiments.cli import main
-from experiments.run_folder import FRAME_FILES, read_run_folder
-from model.market_model import MarketModel
-from model.runner import run_scenario
-from scenarios.loader import load_scenario, scenario_hash, scenario_toml
+from labelmarket.experiments.cli import main
+from labelmarket.experiments.run_folder import FRAME_FILES, read_run_folder
+from labelmarket.model.market_model import MarketModel
+from labelmarket.model.runner import run_scenario
+from labelmarket.scenarios.loader import load_scenario, scenario_hash, scenario_toml
 
 FRAMES = tuple(FRAME_FILES)
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from core_markets import QUIET_VC, build, index, lab, rival_stake_market, run, series, strategic, vendor
-from model.market_model import MarketModel
-from scenarios.schema import Assurance, Divestment, Entry, LeadershipDeparture, OwnershipChange
+from labelmarket.model.market_model import MarketModel
+from labelmarket.scenarios.schema import Assurance, Divestment, Entry, LeadershipDeparture, OwnershipChange
 
 
 def _market(events: dict | None = None, horizon_weeks: int = 20):

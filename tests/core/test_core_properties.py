@@ -12,11 +12,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.market_model import MarketModel
-from model.metrics import revenue_shares
-from scenarios.behaviour import parameter_specs
-from scenarios.loader import validate_document
-from scenarios.schema import Scenario
+from labelmarket.model.market_model import MarketModel
+from labelmarket.model.metrics import revenue_shares
+from labelmarket.scenarios.behaviour import parameter_specs
+from labelmarket.scenarios.loader import validate_document
+from labelmarket.scenarios.schema import Scenario
 
 PROFILE = settings(max_examples=40, deadline=None, derandomize=True, print_blob=True,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -162,7 +162,7 @@ def test_invariants_hold_every_week_in_random_markets(scenario):
 @PROFILE
 @given(markets(), st.data())
 def test_invariants_hold_with_live_events_at_random_weeks(scenario, data):
-    from scenarios.schema import Assurance, Divestment, Entry
+    from labelmarket.scenarios.schema import Assurance, Divestment, Entry
 
     model = MarketModel(scenario)
     live_week = data.draw(st.integers(1, scenario.meta.horizon_weeks))

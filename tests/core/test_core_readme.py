@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from model.recorder import ALLOCATION_COLUMNS, EVENT_COLUMNS, MARKET_COLUMNS, VENDOR_COLUMNS
-from scenarios.loader import bundled_scenarios
+from labelmarket.model.recorder import ALLOCATION_COLUMNS, EVENT_COLUMNS, MARKET_COLUMNS, VENDOR_COLUMNS
+from labelmarket.scenarios.loader import bundled_scenarios
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

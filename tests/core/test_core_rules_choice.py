@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents import choice
+from labelmarket.agents import choice
 
 VALUES = np.array([[1.0, 0.8, 0.5, 0.2], [0.3, 0.3, 0.9, 0.0]])
 ALLOWED = np.array([[True, True, True, True], [True, True, True, False]])

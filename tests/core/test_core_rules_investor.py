@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.investor import Investor
+from labelmarket.agents.investor import Investor
 from core_markets import QUIET_VC, build, index, lab, run, strategic, vendor, venture
-from model.market_model import MarketModel
+from labelmarket.model.market_model import MarketModel
 
 HOT_VC = {"vc_base_deal_rate_per_week": 0.5, "vc_appetite": 5.0, "vc_ticket_share": 1.0}  # a deal every week
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.lab import Lab
+from labelmarket.agents.lab import Lab
 from core_markets import QUIET_VC, build, index, lab, rival_stake_market, run, series, strategic, vendor
-from model.market_model import MarketModel
+from labelmarket.model.market_model import MarketModel
 
 NEVER_DUE = 52  # review interval long enough that no routine review falls inside a test
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from agents import perception
-from agents.lab import Lab
+from labelmarket.agents import perception
+from labelmarket.agents.lab import Lab
 from core_markets import build, index, lab, rival_stake_market, run, series, vendor
-from model.market_model import MarketModel
-from scenarios.behaviour import Behaviour
+from labelmarket.model.market_model import MarketModel
+from labelmarket.scenarios.behaviour import Behaviour
 
 WEIGHTS = dict(stake_weight=2.0, voting_weight=1.6, talent_weight=1.5, assurance_efficacy=0.5)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.vendor import Vendor
+from labelmarket.agents.vendor import Vendor
 from core_markets import QUIET_VC, build, index, lab, run, series, vendor
-from model.market_model import MarketModel
+from labelmarket.model.market_model import MarketModel
 
 RATE, RAMP, COST = 0.01, 2.0, 0.15
 

@@ -17,15 +17,15 @@ from typing import Any
 
 import pytest
 
-from scenarios.behaviour import Behaviour
-from scenarios.loader import load_scenario
-from scenarios.parameter_table import render
+from labelmarket.scenarios.behaviour import Behaviour
+from labelmarket.scenarios.loader import load_scenario
+from labelmarket.scenarios.parameter_table import render
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 SCENARIO = "meta_scale_2025"
-PACKAGES = ("agents", "model", "scenarios", "experiments")
-REGENERATE = "regenerate it: python -m scenarios.parameter_table > docs/parameters.md"
+PACKAGES = ("labelmarket.agents", "labelmarket.model", "labelmarket.scenarios", "labelmarket.experiments")
+REGENERATE = "regenerate it: python -m labelmarket.scenarios.parameter_table > docs/parameters.md"
 
 INLINE_CODE = re.compile(r"`([^`\n]+)`")
 DOTTED = re.compile(rf"^(?:{'|'.join(PACKAGES)})(?:\.[A-Za-z_]\w*)+$")
@@ -130,21 +130,21 @@ def test_every_rule_and_module_constant_is_in_odd() -> None:
     """A rule or agent constant added to the code must be described (and named) in the ODD."""
     names = dotted_names(doc("ODD.md"))
     expected = set()
-    for module_name in ("agents.perception", "agents.choice", "agents.vendor", "agents.investor", "agents.lab",
-                        "model.initial_state", "model.metrics"):
+    for module_name in ("labelmarket.agents.perception", "labelmarket.agents.choice", "labelmarket.agents.vendor", "labelmarket.agents.investor", "labelmarket.agents.lab",
+                        "labelmarket.model.initial_state", "labelmarket.model.metrics"):
         module = importlib.import_module(module_name)
         for attr, value in vars(module).items():
             if attr.isupper() and isinstance(value, (int, float)) and not isinstance(value, bool):
                 expected.add(f"{module_name}.{attr}")
             elif inspect.isfunction(value) and value.__module__ == module_name and not attr.startswith("_"):
                 expected.add(f"{module_name}.{attr}")
-    for cls_path in ("agents.lab.Lab", "agents.vendor.Vendor", "agents.investor.Investor"):
+    for cls_path in ("labelmarket.agents.lab.Lab", "labelmarket.agents.vendor.Vendor", "labelmarket.agents.investor.Investor"):
         cls = resolve(cls_path)
         for attr, value in vars(cls).items():
             if isinstance(value, (classmethod, staticmethod)) and not attr.startswith("_log"):
                 expected.add(f"{cls_path}.{attr}")
-    expected.add("model.market_model.MarketModel.step")
-    expected.add("model.events.apply_event")
+    expected.add("labelmarket.model.market_model.MarketModel.step")
+    expected.add("labelmarket.model.events.apply_event")
     undocumented = sorted(expected - names)
     assert not undocumented, f"docs/ODD.md does not name: {', '.join(undocumented)}"
 
@@ -209,7 +209,7 @@ def test_every_scenario_input_has_a_row_with_its_value() -> None:
 
 
 def test_behaviour_rows_quote_the_defaults_and_search_ranges() -> None:
-    from experiments.calibrate import SEARCH_BOUNDS
+    from labelmarket.experiments.calibrate import SEARCH_BOUNDS
 
     rows = calibration_rows()
     defaults = Behaviour()
@@ -258,9 +258,9 @@ def test_consistency_figures_match_the_scenario() -> None:
 
 def test_exposure_at_the_shock_matches_the_rule() -> None:
     """The exposure table of calibration.md equals the exposure rule applied to the shock week's events."""
-    from agents.perception import conflict_exposure
-    from model.events import apply_event
-    from model.market_model import MarketModel
+    from labelmarket.agents.perception import conflict_exposure
+    from labelmarket.model.events import apply_event
+    from labelmarket.model.market_model import MarketModel
 
     model = MarketModel(SCENARIO, rng=1)
     scenario = model.market_scenario

@@ -1,14 +1,14 @@
 """The core invariants hold week by week on a large-ish synthetic market (300 labs x 60 vendors x 30 weeks,
 with the shock at week 10): money is conserved, nothing is NaN or negative, shares and stakes stay in range.
-No timing is asserted here; speed is measured by ``python -m benchmarks``."""
+No timing is asserted here; speed is measured by ``python -m labelmarket.benchmarks``."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from model.market_model import MarketModel
-from scenarios.synthetic import synthetic_scenario
+from labelmarket.model.market_model import MarketModel
+from labelmarket.scenarios.synthetic import synthetic_scenario
 
 LABS, VENDORS, WEEKS, SHOCK_WEEK = 300, 60, 30, 10
 

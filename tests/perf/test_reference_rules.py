@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents import choice, perception
+from labelmarket.agents import choice, perception
 import reference_rules as ref
 
 SEEDS = range(8)

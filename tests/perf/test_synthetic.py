@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scenarios.loader import load_scenario, scenario_hash, scenario_toml
-from scenarios.schema import OwnershipChange, Scenario
-from scenarios.synthetic import ALLOCATION_ROWS_LIMIT, synthetic_scenario
+from labelmarket.scenarios.loader import load_scenario, scenario_hash, scenario_toml
+from labelmarket.scenarios.schema import OwnershipChange, Scenario
+from labelmarket.scenarios.synthetic import ALLOCATION_ROWS_LIMIT, synthetic_scenario
 
 
 @pytest.fixture(scope="module")

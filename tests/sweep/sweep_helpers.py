@@ -28,7 +28,7 @@ def ishigami_sweep(samples: int = 64, second_order: bool = True) -> dict:
     bounds = [-PI, PI]
     return {
         "name": "ishigami",
-        "run_function": "experiments.sweep.known_functions:ishigami",
+        "run_function": "labelmarket.experiments.sweep.known_functions:ishigami",
         "seed": 1,
         "design": {"method": "sobol", "samples": samples, "second_order": second_order},
         "parameters": {f"ishigami.x{i}": {"bounds": bounds} for i in (1, 2, 3)},
@@ -47,7 +47,7 @@ def toy_sweep(method: str = "grid", replications: int = 2, delay_s: float | None
         parameters["toy.delay_s"] = {"values": [delay_s]} if method == "grid" else {"bounds": [delay_s, delay_s * 1.001]}
     return {
         "name": f"toy_{method}",
-        "run_function": "experiments.sweep.known_functions:toy_market",
+        "run_function": "labelmarket.experiments.sweep.known_functions:toy_market",
         "seed": 7,
         "replications": replications,
         "design": {"method": method, **design},

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from experiments import load_results, sweep
-from experiments.analysis import analyze
-from experiments.analysis.cli import main as analyze_main
-from experiments.sweep.known_functions import ishigami_indices
+from labelmarket.experiments import load_results, sweep
+from labelmarket.experiments.analysis import analyze
+from labelmarket.experiments.analysis.cli import main as analyze_main
+from labelmarket.experiments.sweep.known_functions import ishigami_indices
 from sweep_helpers import PI, ishigami_sweep, toy_sweep
 
 
@@ -65,7 +65,7 @@ def test_a_second_analysis_replaces_the_first(ishigami_run):
 
 
 def test_morris_on_a_linear_function_gives_its_slopes(tmp_path):
-    document = {"name": "linear", "run_function": "experiments.sweep.known_functions:linear", "seed": 4,
+    document = {"name": "linear", "run_function": "labelmarket.experiments.sweep.known_functions:linear", "seed": 4,
                 "design": {"method": "morris", "trajectories": 10, "levels": 4},
                 "parameters": {f"lin.x{i}": {"bounds": [0.0, 1.0]} for i in (1, 2, 3)}}
     report = analyze(run(document, tmp_path / "m"))
@@ -78,7 +78,7 @@ def test_morris_on_a_linear_function_gives_its_slopes(tmp_path):
 
 
 def test_lhs_gets_rbd_fast_first_order_indices(tmp_path):
-    document = {"name": "lhs", "run_function": "experiments.sweep.known_functions:ishigami", "seed": 2,
+    document = {"name": "lhs", "run_function": "labelmarket.experiments.sweep.known_functions:ishigami", "seed": 2,
                 "design": {"method": "lhs", "samples": 400},
                 "parameters": {f"ishigami.x{i}": {"bounds": [-PI, PI]} for i in (1, 2, 3)}}
     report = analyze(run(document, tmp_path / "l"), ["y"])
@@ -107,7 +107,7 @@ def test_a_two_parameter_grid_gets_means_a_heatmap_and_hhi_fan_charts(tmp_path):
 
 
 def test_failed_runs_drop_their_sobol_blocks_and_say_so(tmp_path):
-    document = {"name": "fragile", "run_function": "experiments.sweep.known_functions:fragile", "seed": 3,
+    document = {"name": "fragile", "run_function": "labelmarket.experiments.sweep.known_functions:fragile", "seed": 3,
                 "design": {"method": "sobol", "samples": 32},
                 "parameters": {"p.a": {"bounds": [0.0, 0.85]}, "p.b": {"bounds": [1.0, 2.0]}}}
     out = run(document, tmp_path / "f")

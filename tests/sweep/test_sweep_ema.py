@@ -11,8 +11,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # EMA warns that ipyparallel is missing
     ema = pytest.importorskip("ema_workbench", reason="ema-workbench is the optional extra 'ema'")
 
-from experiments.ema_adapter import BlackBoxRun, ema_model, ema_name  # noqa: E402
-from experiments.sweep.known_functions import fragile  # noqa: E402
+from labelmarket.experiments.ema_adapter import BlackBoxRun, ema_model, ema_name  # noqa: E402
+from labelmarket.experiments.sweep.known_functions import fragile  # noqa: E402
 
 
 def test_names_become_identifiers():

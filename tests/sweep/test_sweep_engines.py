@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from experiments import load_results, sweep
-from experiments.sweep.engines import auto_batch_size
+from labelmarket.experiments import load_results, sweep
+from labelmarket.experiments.sweep.engines import auto_batch_size
 from sweep_helpers import PYTHON, REPO, pid_alive, stop_pid, subprocess_env, toy_sweep
 
 REAL_MODEL_SWEEP = {
@@ -117,7 +117,7 @@ def test_the_cli_runs_on_the_cluster(tmp_path, dask_cluster):
     from sweep_helpers import write_sweep
 
     path = write_sweep(tmp_path, toy_sweep("grid", replications=1))
-    done = subprocess.run([PYTHON, "-m", "experiments.sweep", str(path), "--scheduler", dask_cluster,
+    done = subprocess.run([PYTHON, "-m", "labelmarket.experiments.sweep", str(path), "--scheduler", dask_cluster,
                            "--out", str(tmp_path / "out"), "--no-progress"],
                           env=subprocess_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -125,7 +125,7 @@ def test_the_cli_runs_on_the_cluster(tmp_path, dask_cluster):
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
-    from experiments.sweep.cli import main as sweep_main
+    from labelmarket.experiments.sweep.cli import main as sweep_main
     from sweep_helpers import write_sweep
 
     path = write_sweep(tmp_path, toy_sweep("grid", replications=1))

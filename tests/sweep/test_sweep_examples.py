@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from experiments.sweep.spec import load_sweep
-from experiments.sweep.targets import prepare_target
+from labelmarket.experiments.sweep.spec import load_sweep
+from labelmarket.experiments.sweep.targets import prepare_target
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "experiments").glob("*.toml"))

@@ -10,7 +10,7 @@ import time
 
 import psutil
 
-from experiments import load_results, sweep
+from labelmarket.experiments import load_results, sweep
 from sweep_helpers import PYTHON, pid_alive, stop_pid, subprocess_env, write_sweep
 
 RUNS = 40
@@ -19,7 +19,7 @@ RUNS = 40
 def slow_toy_sweep() -> dict:
     return {
         "name": "killed",
-        "run_function": "experiments.sweep.known_functions:toy_market",
+        "run_function": "labelmarket.experiments.sweep.known_functions:toy_market",
         "seed": 99,
         "replications": 5,
         "design": {"method": "grid"},
@@ -41,7 +41,7 @@ def test_kill_9_then_resume_loses_and_duplicates_nothing(tmp_path, monkeypatch, 
     path = write_sweep(tmp_path, slow_toy_sweep())
     out = tmp_path / "killed"
     work = tmp_path / ".tmp-killed"
-    command = [PYTHON, "-m", "experiments.sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress"]
+    command = [PYTHON, "-m", "labelmarket.experiments.sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress"]
     driver = subprocess.Popen(command, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     workers: list[int] = []
     try:
@@ -77,7 +77,7 @@ def test_kill_9_then_resume_loses_and_duplicates_nothing(tmp_path, monkeypatch, 
     sessions = results.manifest["sessions"]
     assert len(sessions) == 2 and sessions[0]["finished"] is None and sessions[1]["computed"] == RUNS - done_before
 
-    monkeypatch.setattr("experiments.sweep.known_functions.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("labelmarket.experiments.sweep.known_functions.time.sleep", lambda seconds: None)
     whole = load_results(sweep(slow_toy_sweep(), out=tmp_path / "whole", workers=1, progress=False).run_dir)
     frames_equal(results.runs, whole.runs, ["point_id", "replicate"])
     frames_equal(results.weekly, whole.weekly, ["point_id", "replicate", "week"])

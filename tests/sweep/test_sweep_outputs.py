@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from experiments.sweep.outputs import largest_vendor, summarise_run
-from experiments.sweep.spec import Outputs, SweepError, load_sweep
-from experiments.sweep.targets import prepare_target
+from labelmarket.experiments.sweep.outputs import largest_vendor, summarise_run
+from labelmarket.experiments.sweep.spec import Outputs, SweepError, load_sweep
+from labelmarket.experiments.sweep.targets import prepare_target
 
 
 def frames():

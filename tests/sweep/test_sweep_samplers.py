@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments.sweep.samplers import build_design, replicate_seeds, run_key
-from experiments.sweep.spec import load_sweep
+from labelmarket.experiments.sweep.samplers import build_design, replicate_seeds, run_key
+from labelmarket.experiments.sweep.spec import load_sweep
 
 
 def spec_of(method: str, parameters: dict, **design):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.sweep.cli import main as sweep_main
-from experiments.sweep.spec import SweepError, load_sweep
+from labelmarket.experiments.sweep.cli import main as sweep_main
+from labelmarket.experiments.sweep.spec import SweepError, load_sweep
 from sweep_helpers import ishigami_sweep, toy_sweep, write_sweep
 
 

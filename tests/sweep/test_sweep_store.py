@@ -7,12 +7,12 @@ import json
 import pandas as pd
 import pytest
 
-from experiments import load_results, sweep
-from experiments.sweep.cli import main as sweep_main
-from experiments.sweep.engines import Engine
-from experiments.sweep.known_functions import fragile, toy_market
-from experiments.sweep.spec import SweepError
-from experiments.sweep.store import SweepStore
+from labelmarket.experiments import load_results, sweep
+from labelmarket.experiments.sweep.cli import main as sweep_main
+from labelmarket.experiments.sweep.engines import Engine
+from labelmarket.experiments.sweep.known_functions import fragile, toy_market
+from labelmarket.experiments.sweep.spec import SweepError
+from labelmarket.experiments.sweep.store import SweepStore
 from sweep_helpers import toy_sweep, write_sweep
 
 
@@ -90,7 +90,7 @@ def test_the_name_and_analysis_choices_do_not_count_as_a_change(tmp_path):
 class InterruptAt:
     """Runs the toy market, but the n-th call raises KeyboardInterrupt (as Ctrl-C would)."""
 
-    sweep_identity = "experiments.sweep.known_functions:toy_market"
+    sweep_identity = "labelmarket.experiments.sweep.known_functions:toy_market"
 
     def __init__(self, n: int) -> None:
         self.n = n
@@ -133,7 +133,7 @@ def test_stray_temporary_files_are_removed_on_resume(tmp_path):
 
 
 def test_a_failing_point_is_recorded_and_the_sweep_carries_on(tmp_path, capsys):
-    document = {"name": "fragile", "run_function": "experiments.sweep.known_functions:fragile", "replications": 2,
+    document = {"name": "fragile", "run_function": "labelmarket.experiments.sweep.known_functions:fragile", "replications": 2,
                 "design": {"method": "grid"},
                 "parameters": {"p.a": {"values": [0.1, 0.5, 0.9]}, "p.b": {"values": [1.0, 0.0]}}}
     path = write_sweep(tmp_path, document)
@@ -157,7 +157,7 @@ def test_a_failing_point_is_recorded_and_the_sweep_carries_on(tmp_path, capsys):
 
 
 def test_identical_points_run_once(tmp_path):
-    document = {"name": "m", "run_function": "experiments.sweep.known_functions:fragile", "seed": 1,
+    document = {"name": "m", "run_function": "labelmarket.experiments.sweep.known_functions:fragile", "seed": 1,
                 "design": {"method": "morris", "trajectories": 6, "levels": 2},
                 "parameters": {"p.a": {"bounds": [0.0, 0.5]}, "p.b": {"bounds": [1.0, 2.0]}}}
     outcome = run(document, tmp_path / "m")
@@ -193,9 +193,9 @@ def test_sweep_is_callable_from_experiments_with_a_dict_and_a_run_function(tmp_p
 
 def test_resuming_on_changed_code_says_so(tmp_path, monkeypatch):
     document = toy_sweep("grid")
-    monkeypatch.setattr("experiments.sweep.runner.git_state", lambda: {"commit": "a" * 40, "dirty": False})
+    monkeypatch.setattr("labelmarket.experiments.sweep.runner.git_state", lambda: {"commit": "a" * 40, "dirty": False})
     run(document, tmp_path / "toy", run_point=InterruptAt(3))
-    monkeypatch.setattr("experiments.sweep.runner.git_state", lambda: {"commit": "b" * 40, "dirty": False})
+    monkeypatch.setattr("labelmarket.experiments.sweep.runner.git_state", lambda: {"commit": "b" * 40, "dirty": False})
     outcome = run(document, tmp_path / "toy")
     assert outcome.exit_code == 0
     assert outcome.notes and "the code changed since this sweep started (git aaaaaaaaaaaa → bbbbbbbbbbbb)" in outcome.notes[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.ensemble import run_ensemble
+from labelmarket.experiments.ensemble import run_ensemble
 
 
 def test_one_process_and_two_workers_give_identical_digests():

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.digest import RunDigest
-from experiments.patterns import (
+from labelmarket.experiments.digest import RunDigest
+from labelmarket.experiments.patterns import (
     StoryCast,
     check_p1,
     check_p2,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.ensemble import run_ensemble
-from experiments.patterns import SCENARIOS_NEEDED, evaluate
+from labelmarket.experiments.ensemble import run_ensemble
+from labelmarket.experiments.patterns import SCENARIOS_NEEDED, evaluate
 
 REDUCED_SEEDS = range(1, 21)
 

@@ -9,8 +9,8 @@ import pytest
 import solara
 import solara.widgets
 
-from viz.app import ClassroomPage
-from viz.run import ClassroomRun
+from labelmarket.viz.app import ClassroomPage
+from labelmarket.viz.run import ClassroomRun
 
 
 @solara.component

@@ -5,11 +5,11 @@ import inspect
 import numpy as np
 import pytest
 
-from scenarios import load_scenario
-from scenarios.behaviour import parameter_specs
-from viz.interventions import announce_stake, fund_neutral_entrant, issue_assurances
-from viz.parameters import knobs, model_params
-from viz.run import ClassroomRun
+from labelmarket.scenarios import load_scenario
+from labelmarket.scenarios.behaviour import parameter_specs
+from labelmarket.viz.interventions import announce_stake, fund_neutral_entrant, issue_assurances
+from labelmarket.viz.parameters import knobs, model_params
+from labelmarket.viz.run import ClassroomRun
 
 
 def hhi(model):

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from viz import serve
+from labelmarket.viz import serve
 
 
 def test_the_server_runs_in_production_on_loopback_by_default():

@@ -4,14 +4,14 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from viz.charts import hhi_svg, shares_svg
-from viz.event_log import event_log_html
-from viz.heatmap import heatmap_svg
-from viz.interventions import announce_stake
-from viz.key_figures import key_figures_html
-from viz.network import network_svg
-from viz.run import ClassroomRun
-from viz.svg import nice_ticks, trust_colour, vendor_colour
+from labelmarket.viz.charts import hhi_svg, shares_svg
+from labelmarket.viz.event_log import event_log_html
+from labelmarket.viz.heatmap import heatmap_svg
+from labelmarket.viz.interventions import announce_stake
+from labelmarket.viz.key_figures import key_figures_html
+from labelmarket.viz.network import network_svg
+from labelmarket.viz.run import ClassroomRun
+from labelmarket.viz.svg import nice_ticks, trust_colour, vendor_colour
 
 
 @pytest.fixture(scope="module")
