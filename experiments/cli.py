@@ -20,12 +20,16 @@ nothing written); 130 interrupted. User errors never print a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import shlex
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from labelmarket.scenarios.errors import LabelmarketError, one_line
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -33,8 +37,16 @@ EXIT_INTERRUPTED = 130
 OWN_COMMANDS = ("run", "check", "scenarios")
 
 
-class UsageError(Exception):
+#: (command, option that needs it or None, module, extra): a command that needs an optional dependency
+#: names the extra of pyproject.toml that installs it.
+EXTRAS_NEEDED = (("viz", None, "solara", "viz"), ("sweep", "scheduler", "distributed", "dask"))
+
+
+class UsageError(LabelmarketError):
     """Bad command-line input that is not about a scenario file."""
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__("", "", reason, hint)
 
 
 # ------------------------------------------------------------------------------------- argument types
@@ -109,20 +121,23 @@ def resolve_scenario(args: argparse.Namespace):
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from labelmarket.experiments.run_folder import (build_manifest, check_target, default_run_dir, replay_command,
-                                        staged_run_folder, write_run_files)
+    from labelmarket.experiments.output_folder import check_out, staged_output_folder
+    from labelmarket.experiments.run_folder import (RUN_KIND, build_manifest, default_run_dir, replay_command,
+                                                    write_run_files)
     from labelmarket.experiments.summary import run_summary
     from labelmarket.model.runner import run_scenario
 
+    if args.out is not None and not args.out:
+        raise UsageError("--out: the folder name is empty")
     scenario = resolve_scenario(args)
     seed = scenario.meta.seed if args.seed is None else args.seed
     out = Path(args.out) if args.out else default_run_dir(scenario.meta.name, seed)
-    check_target(out, args.force)
-    extra: dict[str, Any] = {"command": " ".join(["labelmarket", *args.argv]),
+    check_out(out, RUN_KIND, args.force)
+    extra: dict[str, Any] = {"command": shlex.join(["labelmarket", *args.argv]),
                              "overrides": parse_overrides(args.set)}
     if args.synthetic is not None:
         extra["synthetic"] = args.synthetic
-    with staged_run_folder(out, args.force) as staging:
+    with staged_output_folder(out, RUN_KIND, args.force) as staging:
         started = time.perf_counter()
         result = run_scenario(scenario, seed=seed, weeks=args.weeks)
         wall_time_s = time.perf_counter() - started
@@ -202,7 +217,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                      help="override a scenario field by dotted path, e.g. --set behaviour.contagion_weight=0.4 "
                           "(repeatable; values are TOML literals)")
     run.add_argument("--out", metavar="DIR", help="run folder (default: runs/<scenario>-seed<N>-<UTC time>)")
-    run.add_argument("--force", action="store_true", help="replace --out if it already exists")
+    run.add_argument("--force", action="store_true",
+                     help="replace --out if it is an earlier run folder (anything else is never replaced)")
     run.add_argument("--synthetic", type=parse_synthetic, metavar="labs=N,vendors=M",
                      help="run a generated market of this size instead of a scenario file")
     run.set_defaults(handler=run_command)
@@ -222,11 +238,21 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def require_extras(args: argparse.Namespace) -> None:
+    """Refuse, naming the extra to install, a command that needs an optional dependency this install lacks."""
+    for command, option, module, extra in EXTRAS_NEEDED:
+        if args.command != command or (option is not None and not getattr(args, option, None)):
+            continue
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            what = f"labelmarket {command}" + (f" --{option}" if option else "")
+            raise UsageError(f"{what} needs the optional package '{module}', which is not installed",
+                             f"install it with: pip install 'labelmarket[{extra}]'") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``labelmarket`` command; returns the exit status."""
-    from labelmarket.experiments.run_folder import RunFolderError
-    from labelmarket.scenarios.errors import ScenarioError
-
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     try:
@@ -235,11 +261,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(stop.code or 0)
     args.argv = argv
     try:
+        require_extras(args)
         return int(args.handler(args))
-    except (ScenarioError, RunFolderError) as err:
-        print(f"labelmarket {args.command}: error: {err}", file=sys.stderr)
-    except UsageError as err:
-        print(f"labelmarket {args.command}: error: {err}", file=sys.stderr)
+    except LabelmarketError as err:
+        print(f"labelmarket {args.command}: error: {one_line(str(err))}", file=sys.stderr)
     except BrokenPipeError:  # `labelmarket run | head`: the reader left; the run folder is complete
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK

@@ -2,9 +2,9 @@
 
 A run folder holds ``manifest.json``, ``scenario.toml`` (the resolved scenario, replayable),
 ``market.parquet``, ``vendors.parquet``, ``allocations.parquet`` and ``events.parquet`` (columns as in
-``model/recorder.py``). It is written under a temporary sibling name (``.tmp-...``) and renamed into place
-when complete, so an interrupted or failed run leaves nothing behind, and a folder whose name does not
-start with ``.tmp-`` is whole.
+``model/recorder.py``). It is a labelmarket output folder of kind ``run`` (``experiments/output_folder.py``):
+written under a temporary sibling name (``.tmp-...``) and renamed into place when complete, so an interrupted
+or failed run leaves nothing behind, and ``--force`` replaces only another run folder.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import os
 import platform
-import shutil
+import re
+import shlex
 import subprocess
-import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+import unicodedata
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -24,29 +24,18 @@ from typing import Any
 
 import pandas as pd
 
+from labelmarket.experiments.output_folder import MANIFEST_FILE, staged_output_folder, write_manifest
 from labelmarket.model.runner import RunResult
 from labelmarket.scenarios.loader import scenario_hash, scenario_toml
 
 RUNS_DIR = Path("runs")
 FRAME_FILES = {"market": "market.parquet", "vendors": "vendors.parquet",
                "allocations": "allocations.parquet", "events": "events.parquet"}
-MANIFEST_FILE = "manifest.json"
 SCENARIO_FILE = "scenario.toml"
-TMP_PREFIX = ".tmp-"
+RUN_KIND = "run"
+SLUG_MAX_CHARS = 64
 VERSIONED_PACKAGES = ("labelmarket", "mesa", "numpy", "pandas", "pyarrow", "pydantic")
 REPO_DIR = Path(__file__).resolve().parent.parent
-
-
-class RunFolderError(Exception):
-    """A run folder that cannot be written: names the path and the reason."""
-
-    def __init__(self, path: Path | str, reason: str, hint: str = "") -> None:
-        self.path = Path(path)
-        self.reason = reason
-        text = f"{path}: {reason}"
-        if hint:
-            text += f" ({hint})"
-        super().__init__(text)
 
 
 def utc_stamp(now: datetime | None = None) -> str:
@@ -54,92 +43,24 @@ def utc_stamp(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
+def folder_slug(name: str, max_chars: int = SLUG_MAX_CHARS) -> str:
+    """A scenario name made safe as one folder-name component: printable ASCII letters, digits, ``.``, ``_``
+    and ``-`` only, no leading dot or dash, at most ``max_chars`` long (``"../../x"`` -> ``"x"``)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name)
+    slug = re.sub(r"-{2,}", "-", slug).lstrip(".-")[:max_chars].rstrip(".-")
+    return slug or "scenario"
+
+
 def default_run_dir(scenario_name: str, seed: int, root: Path = RUNS_DIR, now: datetime | None = None) -> Path:
-    """``runs/<scenario>-seed<N>-<UTC timestamp>``; a suffix keeps it unique within the same second."""
-    base = f"{scenario_name}-seed{seed}-{utc_stamp(now)}"
+    """``runs/<slug of the scenario name>-seed<N>-<UTC timestamp>``; a suffix keeps it unique within the same
+    second. The name is slugged (:func:`folder_slug`), so whatever the scenario is called, the folder is one
+    level under ``root``."""
+    base = f"{folder_slug(scenario_name)}-seed{seed}-{utc_stamp(now)}"
     candidate, n = Path(root) / base, 2
-    while candidate.exists():
+    while os.path.lexists(candidate):
         candidate, n = Path(root) / f"{base}-{n}", n + 1
     return candidate
-
-
-def check_target(out: Path, force: bool) -> None:
-    """Refuse an existing folder (unless ``force``) before any work is done."""
-    if (out.exists() or out.is_symlink()) and not force:
-        raise RunFolderError(out, "already exists", "choose another --out, or pass --force to replace it")
-    if out.name.startswith(TMP_PREFIX):
-        raise RunFolderError(out, f"a run folder name must not start with '{TMP_PREFIX}'")
-
-
-def _make_parents(parent: Path) -> list[Path]:
-    """Create missing parent folders; return the ones created (deepest last) so a failure can undo them."""
-    missing: list[Path] = []
-    here = parent
-    while not here.exists():
-        missing.append(here)
-        if here.parent == here:
-            break
-        here = here.parent
-    for folder in reversed(missing):
-        folder.mkdir()
-    return list(reversed(missing))
-
-
-def _remove_created(created: list[Path]) -> None:
-    for folder in reversed(created):
-        try:
-            folder.rmdir()
-        except OSError:
-            break
-
-
-@contextmanager
-def staged_run_folder(out: Path | str, force: bool = False) -> Iterator[Path]:
-    """Yield a temporary sibling folder of ``out``; on success rename it to ``out``, on any failure remove it.
-
-    With ``force`` an existing ``out`` is replaced (it is moved aside first and deleted only once the new
-    folder is in place). Problems with the disk raise :class:`RunFolderError` naming the path and reason.
-    """
-    out = Path(out)
-    check_target(out, force)
-    created: list[Path] = []
-    staging: Path | None = None
-    try:
-        created = _make_parents(out.parent)
-        staging = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out.name}-", dir=out.parent))
-    except OSError as err:
-        _remove_created(created)
-        raise RunFolderError(out, f"cannot create the run folder: {err.strerror or err}") from None
-    try:
-        yield staging
-        _move_into_place(staging, out, force)
-    except BaseException as err:
-        shutil.rmtree(staging, ignore_errors=True)
-        _remove_created(created)
-        if isinstance(err, OSError):
-            raise RunFolderError(out, f"cannot write the run folder: {err.strerror or err}") from None
-        raise
-
-
-def _move_into_place(staging: Path, out: Path, force: bool) -> None:
-    if not (out.exists() or out.is_symlink()):
-        os.rename(staging, out)
-        return
-    if not force:
-        raise RunFolderError(out, "already exists (it appeared while the run was going)",
-                             "choose another --out, or pass --force to replace it")
-    aside = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}old-{out.name}-", dir=out.parent))
-    aside.rmdir()
-    os.rename(out, aside)
-    try:
-        os.rename(staging, out)
-    except OSError:
-        os.rename(aside, out)
-        raise
-    if aside.is_dir() and not aside.is_symlink():
-        shutil.rmtree(aside, ignore_errors=True)
-    else:
-        aside.unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------------------------------- manifest
@@ -196,26 +117,28 @@ def build_manifest(result: RunResult, wall_time_s: float | None = None,
 
 
 def replay_command(out: Path, result: RunResult) -> str:
-    """The command that reproduces the frames of this run folder."""
-    command = f"labelmarket run {out / SCENARIO_FILE} --seed {result.seed}"
+    """The shell command (quoted with ``shlex.join``) that reproduces the frames of this run folder."""
+    words = ["labelmarket", "run", str(out / SCENARIO_FILE), "--seed", str(result.seed)]
     if result.weeks != result.scenario.meta.horizon_weeks:
-        command += f" --weeks {result.weeks}"
-    return command
+        words += ["--weeks", str(result.weeks)]
+    return shlex.join(words)
 
 
 def write_run_files(folder: Path, result: RunResult, manifest: Mapping[str, Any]) -> None:
-    """Write the six files of a run folder into an existing (staging) folder."""
+    """Write the six files of a run folder into an existing (staging) folder; the manifest goes last."""
     (folder / SCENARIO_FILE).write_text(scenario_toml(result.scenario), encoding="utf-8")
     for name, frame in result.frames().items():
         frame.to_parquet(folder / FRAME_FILES[name], index=False)
-    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    write_manifest(folder, RUN_KIND, manifest)
 
 
 def write_run_folder(result: RunResult, out: Path | str, force: bool = False, wall_time_s: float | None = None,
                      extra: Mapping[str, Any] | None = None) -> Path:
-    """Write a whole run folder atomically and return its path (the Python face of ``labelmarket run``)."""
+    """Write a whole run folder atomically and return its path (the Python face of ``labelmarket run``).
+
+    ``force`` replaces an existing run folder, and nothing else (``experiments/output_folder.py``)."""
     out = Path(out)
-    with staged_run_folder(out, force) as staging:
+    with staged_output_folder(out, RUN_KIND, force) as staging:
         manifest = build_manifest(result, wall_time_s, {"replay": replay_command(out, result), **(extra or {})})
         write_run_files(staging, result, manifest)
     return out

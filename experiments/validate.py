@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import shlex
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +18,21 @@ from pathlib import Path
 from labelmarket.experiments import validation_figures as figures
 from labelmarket.experiments.digest import largest_rival_client, shock_roles
 from labelmarket.experiments.ensemble import run_ensemble
+from labelmarket.experiments.output_folder import staged_output_folder, write_manifest
 from labelmarket.experiments.patterns import SCENARIOS_NEEDED, CheckRow, StoryCast, evaluate
+from labelmarket.experiments.run_folder import RUNS_DIR, git_revision, package_versions, utc_stamp
+from labelmarket.scenarios.errors import LabelmarketError
 from labelmarket.scenarios.loader import load_scenario
 
 BASE_SCENARIO = "meta_scale_2025"
 EXTRA_SCENARIOS = ("voting_stake",)  # not needed by P1-P8, shown in the report for comparison
+VALIDATION_KIND = "validation"
+
+
+def at_least_one(option: str, value: int | None) -> None:
+    """Refuse a count below 1 (``--seeds 0``) with one line naming the option."""
+    if value is not None and value < 1:
+        raise LabelmarketError(option, "", f"must be at least 1, got {value}")
 
 
 def _fmt(x: float) -> str:
@@ -70,30 +80,33 @@ def write_report(folder: Path, rows: list[CheckRow], runs: dict, cast: StoryCast
     (folder / "report.md").write_text("\n".join(body), encoding="utf-8")
 
 
-def validate(seeds: int, out: Path | None, workers: int | None) -> int:
+def validate(seeds: int, out: Path | None, workers: int | None, force: bool = False,
+             command: str = "labelmarket validate") -> int:
+    """Run the ensemble, print the table, write the report folder; 0 if every criterion passes, else 1.
+
+    Bad options and an unusable ``out`` raise :class:`LabelmarketError` before any simulation runs."""
+    at_least_one("--seeds", seeds)
+    at_least_one("--workers", workers)
+    folder = out if out is not None else RUNS_DIR / f"validation-{utc_stamp()}"
     scenario = load_scenario(BASE_SCENARIO)
     roles = shock_roles(scenario)
     cast = StoryCast(largest_rival=largest_rival_client(scenario, roles), acquirer_lab=roles.acquirer_lab)
-    started = time.perf_counter()
-    runs = run_ensemble((*SCENARIOS_NEEDED, *EXTRA_SCENARIOS), range(1, seeds + 1), workers=workers)
-    seconds = time.perf_counter() - started
-    rows = evaluate(runs, cast)
-    print(format_table(rows))
-    print(f"\n{sum(r.passed for r in rows)} of {len(rows)} criteria pass; {seeds} seeds x {len(runs)} scenarios "
-          f"in {seconds:.1f} s")
-    folder = out or Path("runs") / f"validation-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
-    tmp = folder.with_name(f".tmp-{folder.name}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        tmp.mkdir(parents=True)
-        write_report(tmp, rows, runs, cast, roles.vendor, seeds, seconds)
-        if folder.exists():
-            shutil.rmtree(folder)
-        tmp.rename(folder)
-    except OSError as err:
-        shutil.rmtree(tmp, ignore_errors=True)
-        print(f"labelmarket validate: cannot write report to {folder}: {err.strerror or err}")
-        return 2
+    with staged_output_folder(folder, VALIDATION_KIND, force) as staging:
+        started = time.perf_counter()
+        runs = run_ensemble((*SCENARIOS_NEEDED, *EXTRA_SCENARIOS), range(1, seeds + 1), workers=workers)
+        seconds = time.perf_counter() - started
+        rows = evaluate(runs, cast)
+        print(format_table(rows))
+        print(f"\n{sum(r.passed for r in rows)} of {len(rows)} criteria pass; {seeds} seeds x {len(runs)} "
+              f"scenarios in {seconds:.1f} s")
+        write_report(staging, rows, runs, cast, roles.vendor, seeds, seconds)
+        write_manifest(staging, VALIDATION_KIND, {
+            "scenario": BASE_SCENARIO, "scenarios": list(runs), "seeds": seeds, "wall_time_s": round(seconds, 3),
+            "passed": all(r.passed for r in rows),
+            "criteria": [{"pattern": r.pattern, "criterion": r.criterion, "median": r.median,
+                          "passed": r.passed} for r in rows],
+            "command": command, "versions": package_versions(), "git": git_revision(),
+            "created_utc": datetime.now(UTC).isoformat(timespec="seconds")})
     print(f"report: {folder / 'report.md'}")
     return 0 if all(r.passed for r in rows) else 1
 
@@ -103,5 +116,8 @@ def add_validate_parser(subparsers: argparse._SubParsersAction) -> None:
                                    description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=30, help="seeds 1..N per scenario (default 30)")
     parser.add_argument("--out", type=Path, default=None, help="report folder (default runs/validation-<time>)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace --out if it is an earlier validation folder (anything else is never replaced)")
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="processes (default: all cores)")
-    parser.set_defaults(handler=lambda args: validate(args.seeds, args.out, args.workers))
+    parser.set_defaults(handler=lambda args: validate(args.seeds, args.out, args.workers, args.force,
+                                                      shlex.join(["labelmarket", *getattr(args, "argv", ())])))

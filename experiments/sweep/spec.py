@@ -43,7 +43,7 @@ from pydantic import (
     model_validator,
 )
 
-from labelmarket.scenarios.errors import ScenarioError
+from labelmarket.scenarios.errors import LabelmarketError
 
 #: The weekly market metrics a run records (``RunResult.market``), in their documented order.
 MARKET_METRICS: tuple[str, ...] = (
@@ -62,11 +62,11 @@ MARKET_METRICS: tuple[str, ...] = (
 DEFAULT_SCENARIO = "meta_scale_2025"
 
 
-class SweepError(ScenarioError):
+class SweepError(LabelmarketError):
     """A sweep file (or sweep folder) that cannot be used.
 
     ``source`` is the file the problem came from and ``field`` the dotted path inside it. ``str(error)`` is the
-    whole message; the CLI prints it and exits with status 2. It is a ScenarioError, formatted the same way.
+    whole message; the CLI prints it and exits with status 2. It is a LabelmarketError, formatted the same way.
     """
 
 
