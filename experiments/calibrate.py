@@ -7,7 +7,9 @@ reported. No outcome is written into a rule: only parameter values are chosen.
 
 ``python -m labelmarket.experiments.calibrate --candidates 96 --seeds 10 --out runs/calibration`` writes
 ``candidates.csv`` (one row per candidate: parameters, each criterion's margin, accepted) and
-``sensitivity.csv`` (Spearman correlation of each parameter with each pattern's weakest margin).
+``sensitivity.csv`` (Spearman correlation of each parameter with each pattern's weakest margin). The folder is a
+labelmarket output folder of kind ``calibration`` (``experiments/output_folder.py``): checked before any run,
+written atomically, and an existing one is replaced only with ``--force``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +28,13 @@ from scipy.stats import qmc, spearmanr
 from tqdm import tqdm
 
 from labelmarket.experiments.digest import RunDigest, digest_run
+from labelmarket.experiments.output_folder import staged_output_folder, write_manifest
 from labelmarket.experiments.patterns import SCENARIOS_NEEDED, evaluate
+from labelmarket.experiments.run_folder import git_revision, package_versions
+from labelmarket.experiments.validate import at_least_one
 from labelmarket.experiments.worker_pool import spawn_process_pool
 from labelmarket.scenarios.behaviour import Behaviour
+from labelmarket.scenarios.errors import LabelmarketError, one_line
 
 # Round 1 searched wide bounds (a sub-range of each parameter's admissible range in scenarios/behaviour.py);
 # round 2 narrowed them toward where round 1's sensitivities pointed (docs/calibration.md tells the story).
@@ -64,6 +73,8 @@ SEARCH_BOUNDS: dict[str, tuple[float, float]] = {
     "vc_entry_share": (0.3, 0.8),
 }
 ROUNDS = {"wide": WIDE_BOUNDS, "narrow": SEARCH_BOUNDS}
+CALIBRATION_KIND = "calibration"
+PROG = "python -m labelmarket.experiments.calibrate"
 
 
 def criterion_key(index: int, pattern: str, criterion: str) -> str:
@@ -124,21 +135,26 @@ def sensitivity(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--candidates", type=int, default=96)
-    parser.add_argument("--seeds", type=int, default=10, help="seeds 1..N per candidate")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--lhs-seed", type=int, default=2025)
-    parser.add_argument("--round", choices=sorted(ROUNDS), default="narrow", help="which bounds to search")
-    parser.add_argument("--out", type=Path, default=Path("runs/calibration"))
-    args = parser.parse_args(argv)
-    table = calibrate(args.candidates, list(range(1, args.seeds + 1)), args.workers, args.lhs_seed,
-                      ROUNDS[args.round])
-    args.out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out / "candidates.csv", index=False)
-    sens = sensitivity(table)
-    sens.to_csv(args.out / "sensitivity.csv")
+def write_calibration(folder: Path, table: pd.DataFrame, sens: pd.DataFrame, manifest: dict) -> None:
+    """``candidates.csv``, ``sensitivity.csv`` and the manifest, into an existing (staging) folder."""
+    table.to_csv(folder / "candidates.csv", index=False)
+    sens.to_csv(folder / "sensitivity.csv")
+    write_manifest(folder, CALIBRATION_KIND, manifest)
+
+
+def run_calibration(args: argparse.Namespace, argv: list[str]) -> None:
+    """Check the options and ``--out`` first, then calibrate and write the folder; print the outcome."""
+    for option in ("candidates", "seeds", "workers"):
+        at_least_one(f"--{option}", getattr(args, option))
+    with staged_output_folder(args.out, CALIBRATION_KIND, args.force) as staging:
+        table = calibrate(args.candidates, list(range(1, args.seeds + 1)), args.workers, args.lhs_seed,
+                          ROUNDS[args.round])
+        sens = sensitivity(table)
+        write_calibration(staging, table, sens, {
+            "candidates": args.candidates, "seeds": args.seeds, "lhs_seed": args.lhs_seed, "round": args.round,
+            "accepted": int(table["accepted"].sum()), "command": shlex.join([PROG, *argv]),
+            "versions": package_versions(), "git": git_revision(),
+            "created_utc": datetime.now(UTC).isoformat(timespec="seconds")})
     accepted = table[table["accepted"]].sort_values("weakest_margin", ascending=False)
     print(f"{len(accepted)} of {len(table)} candidates accepted (all patterns pass at {args.seeds} seeds)")
     print(sens.to_string())
@@ -146,6 +162,27 @@ def main(argv: list[str] | None = None) -> int:
         best = accepted.iloc[0]
         print("best candidate:", {k: float(best[k]) for k in ROUNDS[args.round]},
               "weakest margin", round(float(best.weakest_margin), 3))
+    print(f"written: {args.out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m labelmarket.experiments.calibrate``: 0 done, 2 bad options or an unusable ``--out``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    parser.add_argument("--candidates", type=int, default=96)
+    parser.add_argument("--seeds", type=int, default=10, help="seeds 1..N per candidate")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--lhs-seed", type=int, default=2025)
+    parser.add_argument("--round", choices=sorted(ROUNDS), default="narrow", help="which bounds to search")
+    parser.add_argument("--out", type=Path, default=Path("runs/calibration"))
+    parser.add_argument("--force", action="store_true",
+                        help="replace --out if it is an earlier calibration folder (anything else is never replaced)")
+    args = parser.parse_args(argv)
+    try:
+        run_calibration(args, argv)
+    except LabelmarketError as err:
+        print(f"{PROG}: error: {one_line(str(err))}", file=sys.stderr)
+        return 2
     return 0
 
 
