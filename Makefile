@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"labelmarket needs Python >= 3.12, found {sys.version.split()[0]}: install it or pass PYTHON=python3.12"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[all,test,bench]'
 	touch $(STAMP)
 
 $(ASSETS_STAMP): $(STAMP) tools/install_solara_assets.py

@@ -7,9 +7,10 @@ The folder is recognised only if it holds nothing else, so a file a user dropped
 A run folder of an earlier version (a manifest with ``scenario_sha256``, ``seed`` and ``replay`` and nothing
 but the six run files) is recognised as a ``run`` too.
 
-The rule for ``--out``: a path that does not exist, or an empty folder, is used; an existing labelmarket
-folder of the same kind is replaced only with ``--force``; anything else (a folder of other files, a file,
-a device, a symbolic link, a path under a file) is refused. Every refusal raises :class:`OutputFolderError`
+The rule for ``--out``: a path that does not exist is used; an existing one is refused unless ``--force`` is
+given, and then only an empty folder or a labelmarket folder of the same kind is used (the latter replaced);
+anything else (a folder of other files, a labelmarket folder of another kind, a file, a device, a symbolic
+link, a path under a file) is refused even with ``--force``. Every refusal raises :class:`OutputFolderError`
 before anything is written.
 
 A folder is written in a ``.tmp-`` sibling created with the process umask and renamed into place when
@@ -152,8 +153,8 @@ def _describe(info: os.stat_result) -> str:
 
 
 def _existing_target(out: Path, kind: str, force: bool) -> str:
-    """What is at ``out`` now: "absent", "empty" (a folder that may be used) or "replace" (a labelmarket
-    folder of this kind, with ``force``); anything else raises :class:`OutputFolderError`."""
+    """What is at ``out`` now: "absent", or with ``force`` "empty" (an empty folder, which is used) or
+    "replace" (a labelmarket folder of this kind); anything else raises :class:`OutputFolderError`."""
     try:
         info = os.lstat(out)
     except FileNotFoundError:
@@ -167,6 +168,9 @@ def _existing_target(out: Path, kind: str, force: bool) -> str:
         empty = not os.listdir(out)
     except OSError as err:
         raise OutputFolderError(out, f"cannot read the existing folder: {err.strerror or err}") from None
+    if empty and not force:
+        raise OutputFolderError(out, "already exists (an empty folder)",
+                                "choose another --out, or pass --force to write into it")
     if empty:
         return "empty"
     found = output_kind(out)
