@@ -7,11 +7,13 @@ the scenario name; the umask; shell-quoted manifests; impossible names; and the 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shlex
 import stat
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -361,3 +363,25 @@ def test_the_staging_folder_name_stays_within_the_limit(tmp_path):
         assert len(staging.name) < 255
         write_manifest(staging, "run", {})
     assert output_kind(out) == "run"
+
+
+def test_a_read_only_file_system_stops_validate_before_the_ensemble(tmp_path, monkeypatch, capsys, no_simulation):
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(os, "mkdir", read_only)
+    code = main(["validate", "--seeds", "2", "--out", str(tmp_path / "report")])
+    monkeypatch.undo()
+    captured = capsys.readouterr()
+    assert_refused(code, captured.err, "cannot create the validation folder", "Read-only file system")
+    assert captured.out == "" and list(tmp_path.iterdir()) == []
+
+
+def test_the_core_dependencies_need_no_dashboard_or_cluster_package():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    core = " ".join(project["dependencies"]).lower()
+    for package in ("solara", "ipyvuetify", "ipyvue", "altair", "dask", "distributed"):
+        assert package not in core, package
+    extras = project["optional-dependencies"]
+    assert any("solara" in d for d in extras["viz"]) and any("distributed" in d for d in extras["dask"])
+    assert extras["all"] == ["labelmarket[viz,dask]"] and "labelmarket[viz,dask]" in extras["test"]
