@@ -176,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--round", choices=sorted(ROUNDS), default="narrow", help="which bounds to search")
     parser.add_argument("--out", type=Path, default=Path("runs/calibration"))
     parser.add_argument("--force", action="store_true",
-                        help="replace --out if it is an earlier calibration folder (anything else is never replaced)")
+                        help="use an existing --out if it is empty or an earlier calibration folder (which is "
+                             "replaced); nothing else is ever replaced")
     args = parser.parse_args(argv)
     try:
         run_calibration(args, argv)

@@ -121,7 +121,7 @@ def resolve_scenario(args: argparse.Namespace):
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from labelmarket.experiments.output_folder import check_out, staged_output_folder
+    from labelmarket.experiments.output_folder import staged_output_folder
     from labelmarket.experiments.run_folder import (RUN_KIND, build_manifest, default_run_dir, replay_command,
                                                     write_run_files)
     from labelmarket.experiments.summary import run_summary
@@ -132,7 +132,6 @@ def run_command(args: argparse.Namespace) -> int:
     scenario = resolve_scenario(args)
     seed = scenario.meta.seed if args.seed is None else args.seed
     out = Path(args.out) if args.out else default_run_dir(scenario.meta.name, seed)
-    check_out(out, RUN_KIND, args.force)
     extra: dict[str, Any] = {"command": shlex.join(["labelmarket", *args.argv]),
                              "overrides": parse_overrides(args.set)}
     if args.synthetic is not None:
@@ -218,7 +217,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                           "(repeatable; values are TOML literals)")
     run.add_argument("--out", metavar="DIR", help="run folder (default: runs/<scenario>-seed<N>-<UTC time>)")
     run.add_argument("--force", action="store_true",
-                     help="replace --out if it is an earlier run folder (anything else is never replaced)")
+                     help="use an existing --out if it is empty or an earlier run folder (which is replaced); "
+                          "nothing else is ever replaced")
     run.add_argument("--synthetic", type=parse_synthetic, metavar="labs=N,vendors=M",
                      help="run a generated market of this size instead of a scenario file")
     run.set_defaults(handler=run_command)

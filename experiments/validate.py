@@ -9,6 +9,7 @@ criterion passes.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shlex
 import time
@@ -103,8 +104,9 @@ def validate(seeds: int, out: Path | None, workers: int | None, force: bool = Fa
         write_manifest(staging, VALIDATION_KIND, {
             "scenario": BASE_SCENARIO, "scenarios": list(runs), "seeds": seeds, "wall_time_s": round(seconds, 3),
             "passed": all(r.passed for r in rows),
-            "criteria": [{"pattern": r.pattern, "criterion": r.criterion, "median": r.median,
-                          "passed": r.passed} for r in rows],
+            "criteria": [{"pattern": r.pattern, "criterion": r.criterion,
+                          "median": float(r.median) if math.isfinite(r.median) else None,
+                          "passed": bool(r.passed)} for r in rows],
             "command": command, "versions": package_versions(), "git": git_revision(),
             "created_utc": datetime.now(UTC).isoformat(timespec="seconds")})
     print(f"report: {folder / 'report.md'}")
@@ -117,7 +119,8 @@ def add_validate_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seeds", type=int, default=30, help="seeds 1..N per scenario (default 30)")
     parser.add_argument("--out", type=Path, default=None, help="report folder (default runs/validation-<time>)")
     parser.add_argument("--force", action="store_true",
-                        help="replace --out if it is an earlier validation folder (anything else is never replaced)")
+                        help="use an existing --out if it is empty or an earlier validation folder (which is replaced); "
+                             "nothing else is ever replaced")
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="processes (default: all cores)")
     parser.set_defaults(handler=lambda args: validate(args.seeds, args.out, args.workers, args.force,
                                                       shlex.join(["labelmarket", *getattr(args, "argv", ())])))
