@@ -162,7 +162,7 @@ def run_calibration(args: argparse.Namespace, argv: list[str]) -> None:
         best = accepted.iloc[0]
         print("best candidate:", {k: float(best[k]) for k in ROUNDS[args.round]},
               "weakest margin", round(float(best.weakest_margin), 3))
-    print(f"written: {args.out}")
+    print(f"written: {one_line(str(args.out))}")
 
 
 def main(argv: list[str] | None = None) -> int:

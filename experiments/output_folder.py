@@ -248,6 +248,10 @@ def _move_into_place(staging: Path, out: Path, kind: str, force: bool) -> None:
         return
     aside = _sibling(out, "old-")
     os.rename(out, aside)
+    if output_kind(aside) != kind:  # something was added between the check and the move: put it back
+        os.rename(aside, out)
+        raise OutputFolderError(out, f"changed while the {kind} was being written, and was left as it is",
+                                "choose another --out")
     try:
         os.rename(staging, out)
     except OSError:

@@ -22,7 +22,7 @@ from labelmarket.experiments.ensemble import run_ensemble
 from labelmarket.experiments.output_folder import staged_output_folder, write_manifest
 from labelmarket.experiments.patterns import SCENARIOS_NEEDED, CheckRow, StoryCast, evaluate
 from labelmarket.experiments.run_folder import RUNS_DIR, git_revision, package_versions, utc_stamp
-from labelmarket.scenarios.errors import LabelmarketError
+from labelmarket.scenarios.errors import LabelmarketError, one_line
 from labelmarket.scenarios.loader import load_scenario
 
 BASE_SCENARIO = "meta_scale_2025"
@@ -109,7 +109,7 @@ def validate(seeds: int, out: Path | None, workers: int | None, force: bool = Fa
                           "passed": bool(r.passed)} for r in rows],
             "command": command, "versions": package_versions(), "git": git_revision(),
             "created_utc": datetime.now(UTC).isoformat(timespec="seconds")})
-    print(f"report: {folder / 'report.md'}")
+    print(f"report: {one_line(str(folder / 'report.md'))}")
     return 0 if all(r.passed for r in rows) else 1
 
 

@@ -385,3 +385,23 @@ def test_the_core_dependencies_need_no_dashboard_or_cluster_package():
     extras = project["optional-dependencies"]
     assert any("solara" in d for d in extras["viz"]) and any("distributed" in d for d in extras["dask"])
     assert extras["all"] == ["labelmarket[viz,dask]"] and "labelmarket[viz,dask]" in extras["test"]
+
+
+def test_a_file_added_between_the_last_check_and_the_move_is_kept(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    out.mkdir()
+    write_manifest(out, "run", {})
+    real_rename = os.rename
+
+    def rename_after_the_user_writes(source, target):
+        if Path(source) == out:
+            (out / "late.txt").write_text("keep me")
+        real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", rename_after_the_user_writes)
+    with pytest.raises(OutputFolderError, match="changed while the run was being written"):
+        with output_folder.staged_output_folder(out, "run", force=True) as staging:
+            write_manifest(staging, "run", {"new": True})
+    monkeypatch.undo()
+    assert (out / "late.txt").read_text() == "keep me" and output_kind(out) is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
