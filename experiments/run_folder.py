@@ -29,7 +29,7 @@ from labelmarket.scenarios.loader import scenario_hash, scenario_toml
 
 RUNS_DIR = Path("runs")
 FRAME_FILES = {"market": "market.parquet", "vendors": "vendors.parquet",
-               "allocations": "allocations.parquet", "events": "events.parquet"}
+               "allocations": "allocations.parquet", "events": "events.parquet", "labs": "labs.parquet"}
 MANIFEST_FILE = "manifest.json"
 SCENARIO_FILE = "scenario.toml"
 TMP_PREFIX = ".tmp-"
