@@ -112,8 +112,12 @@ def commit(s: MarketState, b: Behaviour, rng: np.random.Generator, k: int, amoun
            heat: float = float("nan")) -> list[LogEntry]:
     """A fund commits capital (never more than it has left): into vendor ``vendor``, or, when that is
     None, into a new neutral entrant of ``segment``. Returns the entrant's entry (if it founded one) and
-    the funding entry, of ``kind`` (the funds' own rule, or an announced venture_funding event)."""
+    the funding entry, of ``kind`` (the funds' own rule, or an announced venture_funding event); a fund with
+    no capital left invests nothing, and that is logged as a funding entry of $0M."""
     ticket = min(float(amount_musd), float(s.capital_left_musd[k]))
+    if ticket <= 0:  # a fund with no capital left has nothing to invest (and a $0M stake would divide by 0)
+        target = "" if vendor is None else s.vendor_names[vendor]
+        return [LogEntry(kind, s.investor_names[k], target, 0.0, sector_heat=heat)]
     entries: list[LogEntry] = []
     if vendor is None:
         j, entry = found_entrant(s, b, rng, k, segment, ticket)

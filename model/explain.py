@@ -30,6 +30,8 @@ def cause(entry: LogEntry) -> str:
             return f"{entry.actor} sold {entry.stake:.0%} of {entry.target}"
         case EventKind.FUNDING | EventKind.VENTURE_FUNDING:
             reason = "announced" if entry.kind is EventKind.VENTURE_FUNDING else f"sector heat {entry.sector_heat:.2f}"
+            if entry.amount_musd <= 0:  # a ticket is capped at the capital left: $0M means none was left
+                return f"{entry.actor} has no capital left: nothing invested ({reason})"
             return f"{entry.actor} invested ${entry.amount_musd:,.0f}M in {entry.target} ({reason})"
         case EventKind.ENTRY:
             return (f"{entry.actor} entered the market with ${entry.capacity_musd:,.0f}M/yr capacity, "

@@ -7,6 +7,8 @@ import pytest
 
 from labelmarket.agents import investor as investor_rules
 from core_markets import QUIET_VC, build, index, lab, run, strategic, vendor, venture
+from labelmarket.model.event_log import EventKind
+from labelmarket.model.explain import cause
 from labelmarket.model.market_model import MarketModel
 
 HOT_VC = {"vc_base_deal_rate_per_week": 0.5, "vc_appetite": 5.0, "vc_ticket_share": 1.0}  # a deal every week
@@ -162,3 +164,19 @@ def test_herding_more_heat_means_more_deals():
 
 def index_of(model: MarketModel, investor: str) -> int:
     return model.state.investor_names.index(investor)
+
+
+def test_a_fund_with_no_capital_left_invests_nothing_and_says_so():
+    """A venture_funding event for a fund whose capital is spent changes nothing (no 0/0 stake) and is logged
+    under the event's own kind."""
+    model = MarketModel("toy", rng=1)
+    s = model.state
+    k = int(np.flatnonzero(~s.is_strategic)[0])
+    s.capital_left_musd[k] = 0.0
+    stake, cash = s.stake.copy(), s.cash_musd.copy()
+    entries = investor_rules.commit(s, model.behaviour, model.rng, k, 10.0, 0, s.segments[0],
+                                    EventKind.VENTURE_FUNDING)
+    assert np.array_equal(s.stake, stake) and np.array_equal(s.cash_musd, cash) and s.vc_committed_musd == 0.0
+    assert [(e.kind, e.actor, e.target, e.amount_musd) for e in entries] == [
+        (EventKind.VENTURE_FUNDING, s.investor_names[k], s.vendor_names[0], 0.0)]
+    assert cause(entries[0]) == f"{s.investor_names[k]} has no capital left: nothing invested (announced)"
