@@ -46,7 +46,7 @@ class LogEntry:
     # a lab's move (docs/ODD.md, "Labs decide")
     destination: str = ""                   # the vendor that received most of the moved spend
     other_destinations: int = -1            # how many more vendors received >= 5 % of it
-    value_gap: float = NAN                   # value of destination - value of target, in the lab's choice
+    value_gap: float = NAN                   # value of destination - value of target (< 0 when diversifying)
     trust: float = NAN                       # the lab's trust in the vendor it left
     alarm_trust: float = NAN                 # the lab's alarm level of trust
     exposure: float = NAN                    # the lab's conflict exposure at the vendor it left

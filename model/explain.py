@@ -44,7 +44,7 @@ def cause(entry: LogEntry) -> str:
 def move_cause(entry: LogEntry) -> str:
     """Who moved how much from where to where, and the drivers at the vendor it left."""
     n = entry.other_destinations
-    also = f" (and {n} other vendor{'s' * (n > 1)})" if n > 0 else ""
+    also = f" (and {n} other vendor{'s' if n > 1 else ''})" if n > 0 else ""
     head = f"{entry.actor} moved ${entry.amount_musd:,.0f}M/yr from {entry.target} to {entry.destination}{also}"
     return f"{head}: {', '.join(move_reasons(entry))}"
 
