@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(VENV)/bin/labelmarket run
 
 test: $(ASSETS_STAMP)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 -q
 
 test-fast: $(STAMP)

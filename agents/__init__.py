@@ -1,4 +1,4 @@
-"""The actors of the market: labs (buyers), data vendors and investors, as Mesa agents."""
+"""The actors of the market (labs, data vendors, investors): their rules, and their faces as Mesa agents."""
 
 from labelmarket.agents.investor import Investor
 from labelmarket.agents.lab import Lab

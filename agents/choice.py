@@ -1,6 +1,6 @@
 """Vectorised arithmetic of how labs choose vendors: softmax split, inquiries, move limits, capacity.
 
-The rules in ``labelmarket.agents.lab.Lab.decide`` call these on the block of labs that review this week.
+The rules in ``labelmarket.agents.lab.decide`` call these on the block of labs that review this week.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Vectorised arithmetic of how labs perceive vendors: exposure, peer exits, neutrality and trust.
 
 Each function is the equation of one rule in docs/ODD.md, applied to every lab at once. The rules that call
-them (``labelmarket.agents.lab.Lab.perceive``) carry the economics; these helpers carry the arithmetic.
+them (``labelmarket.agents.lab.perceive``) carry the economics; these helpers carry the arithmetic.
 """
 
 from __future__ import annotations

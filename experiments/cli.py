@@ -164,6 +164,18 @@ def check_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def summary_command(args: argparse.Namespace) -> int:
+    """Print the summary of a run folder, as ``labelmarket run`` printed it (read from the folder alone)."""
+    from labelmarket.experiments.run_folder import MANIFEST_FILE
+    from labelmarket.experiments.summary import folder_summary
+
+    if not (Path(args.run_dir) / MANIFEST_FILE).is_file():
+        raise UsageError(f"{args.run_dir}: not a run folder (it has no {MANIFEST_FILE}); "
+                         "give a folder that `labelmarket run` wrote, e.g. one under runs/")
+    print(folder_summary(Path(args.run_dir)))
+    return EXIT_OK
+
+
 def scenarios_command(args: argparse.Namespace) -> int:
     from labelmarket.scenarios.errors import ScenarioError
     from labelmarket.scenarios.loader import DEFAULT_SCENARIO, bundled_scenarios, load_scenario
@@ -232,6 +244,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     listing = commands.add_parser("scenarios", help="list the bundled scenarios",
                                   description="List the bundled scenarios with their descriptions.")
     listing.set_defaults(handler=scenarios_command)
+
+    summary = commands.add_parser("summary", help="print the summary of a run folder",
+                                  description="Print a run's summary from its run folder alone, as `labelmarket "
+                                              "run` printed it.")
+    summary.add_argument("run_dir", metavar="RUN_DIR", help="a run folder written by `labelmarket run`")
+    summary.set_defaults(handler=summary_command)
 
     if not argv or argv[0] not in OWN_COMMANDS:
         add_other_commands(commands)

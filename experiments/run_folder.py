@@ -30,7 +30,7 @@ from labelmarket.scenarios.loader import scenario_hash, scenario_toml
 
 RUNS_DIR = Path("runs")
 FRAME_FILES = {"market": "market.parquet", "vendors": "vendors.parquet",
-               "allocations": "allocations.parquet", "events": "events.parquet"}
+               "allocations": "allocations.parquet", "events": "events.parquet", "labs": "labs.parquet"}
 SCENARIO_FILE = "scenario.toml"
 RUN_KIND = "run"
 SLUG_MAX_CHARS = 64
@@ -125,7 +125,7 @@ def replay_command(out: Path, result: RunResult) -> str:
 
 
 def write_run_files(folder: Path, result: RunResult, manifest: Mapping[str, Any]) -> None:
-    """Write the six files of a run folder into an existing (staging) folder; the manifest goes last."""
+    """Write the files of a run folder into an existing (staging) folder; the manifest goes last."""
     (folder / SCENARIO_FILE).write_text(scenario_toml(result.scenario), encoding="utf-8")
     for name, frame in result.frames().items():
         frame.to_parquet(folder / FRAME_FILES[name], index=False)

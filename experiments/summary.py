@@ -1,8 +1,9 @@
 """The short human summary ``labelmarket run`` prints: concentration before and after, the top vendors, and
 who moved what.
 
-It reads only the recorded frames and the resolved scenario (data flows one way), so it can summarise a run
-in memory or one read back from a run folder.
+It reads only the recorded frames and the resolved scenario (data flows one way), so it summarises a run in
+memory (``run_summary``) or one read back from its run folder (``folder_summary``, ``labelmarket summary``)
+identically.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from labelmarket.experiments.run_folder import SCENARIO_FILE, read_run_folder
+from labelmarket.model.event_log import EventKind
 from labelmarket.model.runner import RunResult
+from labelmarket.scenarios.loader import load_scenario
 from labelmarket.scenarios.schema import Scenario
 
 TOP_VENDORS = 5
 TOP_MOVES = 5
 SHOWN_EVENTS = 5
-SHOCK_KINDS = ("ownership_change", "assurance", "leadership_departure", "divestment", "exit")
+SHOCK_KINDS = (EventKind.OWNERSHIP_CHANGE, EventKind.ASSURANCE, EventKind.LEADERSHIP_DEPARTURE, EventKind.DIVESTMENT,
+               EventKind.EXIT)
 
 
 def baseline_week(scenario: Scenario, weeks: int) -> tuple[int, str]:
@@ -82,7 +87,7 @@ def top_vendor_lines(vendors: pd.DataFrame, start: int, end: int, top: int = TOP
 
 
 def move_lines(events: pd.DataFrame, top: int = TOP_MOVES) -> list[str]:
-    moves = events[events.kind == "move"]
+    moves = events[events.kind == EventKind.MOVE]
     if moves.empty:
         return ["Moves of spend: none logged (no lab moved at least record.decisions_min_musd)"]
     grouped = (moves.groupby(["actor", "target"], sort=False)
@@ -101,7 +106,7 @@ def move_lines(events: pd.DataFrame, top: int = TOP_MOVES) -> list[str]:
 
 
 def event_lines(events: pd.DataFrame, shown: int = SHOWN_EVENTS) -> list[str]:
-    shocks = events[events.kind.isin(SHOCK_KINDS)]
+    shocks = events[events.kind.isin([str(kind) for kind in SHOCK_KINDS])]
     if shocks.empty:
         return ["Events: none"]
     lines = ["Events"] + [f"  week {e.week:>3}  {e.cause}" for e in shocks.head(shown).itertuples()]
@@ -125,3 +130,13 @@ def run_summary(result: RunResult, out: Path | str | None = None) -> str:
     blocks = [[header], event_lines(events), concentration_lines(market, start, note, end),
               top_vendor_lines(result.vendors, start, end), move_lines(events), [totals]]
     return "\n\n".join("\n".join(block) for block in blocks)
+
+
+def folder_summary(folder: Path | str) -> str:
+    """The summary of a run read back from its folder alone: what ``labelmarket run --out FOLDER`` printed."""
+    loaded = read_run_folder(folder)
+    manifest = loaded["manifest"]
+    scenario = load_scenario(Path(folder) / SCENARIO_FILE)
+    result = RunResult(scenario=scenario, seed=int(manifest["seed"]), weeks=int(manifest["weeks"]),
+                       **{name: frame for name, frame in loaded.items() if name != "manifest"})
+    return run_summary(result, folder)

@@ -1,16 +1,18 @@
-"""Scheduled and live events: ownership changes, assurances, departures, divestments and entries.
+"""Scheduled and live events: ownership changes, assurances, departures, divestments, funding and entries.
 
 ``apply_event`` is the one door through which an event changes the market, whether the scenario scheduled it
-or a teacher fired it from the dashboard (``MarketModel.apply``). Each event is written to the event log.
+or a teacher fired it from the dashboard (``MarketModel.apply``). It changes the state through the actors'
+event effects and returns the entries the schedule writes to the event log.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import numpy as np
 
-from labelmarket.agents.investor import Investor
-from labelmarket.agents.vendor import Vendor
+from labelmarket.agents import investor, vendor
+from labelmarket.model.event_log import EventKind, LogEntry
 from labelmarket.model.state import MarketState
+from labelmarket.scenarios.behaviour import Behaviour
 from labelmarket.scenarios.schema import (
     Assurance,
     Divestment,
@@ -20,9 +22,6 @@ from labelmarket.scenarios.schema import (
     OwnershipChange,
     VentureFunding,
 )
-
-if TYPE_CHECKING:
-    from labelmarket.model.market_model import MarketModel
 
 
 def _strategic_investor_index(s: MarketState, name: str) -> int:
@@ -60,40 +59,37 @@ def live_event_problem(s: MarketState, event: Event) -> str:
     return ""
 
 
-def apply_event(model: MarketModel, event: Event) -> None:
-    """Carry out one event now and log it."""
-    s = model.state
+def apply_event(s: MarketState, b: Behaviour, rng: np.random.Generator, event: Event) -> list[LogEntry]:
+    """Carry out one event now; returns its entries for the event log (kind = the event's kind)."""
     match event:
         case OwnershipChange():
             k, j = s.investor_names.index(event.investor), s.vendor_names.index(event.vendor)
-            Investor.acquire_stake(model, k, j, event.stake, event.voting, event.cash_musd, event.talent_taken)
-            votes = "voting" if event.voting else "non-voting"
-            model.log_event("ownership_change", event.investor, event.vendor, event.cash_musd,
-                            f"{event.investor} bought a {event.stake:.0%} {votes} stake in {event.vendor}"
-                            + (f", taking {event.talent_taken:.0%} of its key talent" if event.talent_taken else ""))
+            investor.acquire_stake(s, k, j, event.stake, event.voting, event.cash_musd, event.talent_taken)
+            return [LogEntry(EventKind.OWNERSHIP_CHANGE, event.investor, event.vendor, event.cash_musd,
+                             stake=event.stake, voting=event.voting, talent_share=event.talent_taken)]
         case Assurance():
             j = s.vendor_names.index(event.vendor)
-            Vendor.issue_assurance(model, j, event.strength, event.promise == "non_voting")
-            model.log_event("assurance", event.vendor, "", 0.0,
-                            f"{event.vendor} promised {event.promise.replace('_', ' ')} "
-                            f"(strength {event.strength:.2f})")
+            vendor.issue_assurance(s, j, event.strength, event.promise == "non_voting")
+            return [LogEntry(EventKind.ASSURANCE, event.vendor, "", 0.0, promise=event.promise,
+                             strength=event.strength)]
         case LeadershipDeparture():
             j, k = s.vendor_names.index(event.vendor), _strategic_investor_index(s, event.to)
-            Vendor.lose_talent(model, j, event.talent_share, k)
-            model.log_event("leadership_departure", event.vendor, event.to, 0.0,
-                            f"{event.talent_share:.0%} of {event.vendor}'s key talent left for {event.to}")
+            vendor.lose_talent(s, j, event.talent_share, k)
+            return [LogEntry(EventKind.LEADERSHIP_DEPARTURE, event.vendor, event.to, 0.0,
+                             talent_share=event.talent_share)]
         case Divestment():
             k, j = s.investor_names.index(event.investor), s.vendor_names.index(event.vendor)
-            sold = Investor.divest(model, k, j, event.stake)
-            model.log_event("divestment", event.investor, event.vendor, 0.0,
-                            f"{event.investor} sold {sold:.0%} of {event.vendor}")
+            sold = investor.divest(s, k, j, event.stake)
+            return [LogEntry(EventKind.DIVESTMENT, event.investor, event.vendor, 0.0, stake=sold)]
         case VentureFunding():
             k = s.investor_names.index(event.investor)
             j = None if event.vendor is None else s.vendor_names.index(event.vendor)
-            Investor.commit(model, k, event.amount_musd, j, event.segment, "announced")
+            return investor.commit(s, b, rng, k, event.amount_musd, j, event.segment, EventKind.VENTURE_FUNDING)
         case Entry():
-            model.add_vendor(event.vendor, event.segment, event.capacity_musd, event.quality,
-                             event.price_index, event.cash_musd, event.owners)
+            s.add_vendor(event.vendor, event.segment, event.capacity_musd, event.quality, event.price_index,
+                         event.cash_musd, event.owners)
             s.entrants_this_week += 1
+            return [LogEntry(EventKind.ENTRY, event.vendor, "", event.cash_musd,
+                             capacity_musd=event.capacity_musd, quality=event.quality)]
         case _:
             raise TypeError(f"not an event: {event!r}")

@@ -11,11 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from labelmarket.agents import perception
-from labelmarket.agents.lab import routine_inquiry_rate
-from labelmarket.model.state import MarketState, rivalry_matrix
+from labelmarket.agents.lab import routine_inquiry_rate, vendor_value
+from labelmarket.model.state import WEEKS_PER_YEAR, MarketState, rivalry_matrix
 from labelmarket.scenarios.schema import Scenario
 
-WEEKS_PER_YEAR = 52.0
 THRESHOLD_SPREAD = 0.5  # lab thresholds are drawn uniformly within +-50 % of the behaviour parameter
 
 
@@ -108,7 +107,9 @@ def settle_perceptions(state: MarketState, scenario: Scenario) -> None:
 def invert_fit(state: MarketState, scenario: Scenario) -> np.ndarray:
     """(L, V) alternative-specific constants that make each lab's initial split its softmax choice.
 
-    For current vendors: fit = ln(share) / beta - observed value, centred to mean 0 over the lab's vendors;
+    For current vendors: fit = ln(share) / beta - observed value, centred to mean 0 over the lab's vendors, where
+    the observed value is ``labelmarket.agents.lab.vendor_value`` without fit, less the dependence aversion
+    at the current share (the first-order condition of ``labelmarket.agents.choice.diversified_split``);
     for the others fit = 0, so a newcomer competes on quality, trust, price and (missing) loyalty alone.
     """
     b = scenario.behaviour
@@ -118,10 +119,9 @@ def invert_fit(state: MarketState, scenario: Scenario) -> np.ndarray:
         return np.zeros_like(spend)
     placed = spend.sum(axis=1, keepdims=True)
     share = np.divide(spend, placed, out=np.ones_like(spend), where=placed > 0)
-    observed = (b.quality_weight * state.quality[None, :] + b.trust_weight * state.trust
-                - b.price_weight * np.log(state.price_index)[None, :]
-                + b.switching_cost_scale * state.switching_cost[:, None]
-                + b.captive_bonus * state.lab_owned_stake() - b.dependence_aversion * share * current)
+    value = vendor_value(b, state.quality, state.trust, state.price_index, 0.0, state.switching_cost, current,
+                         state.lab_owned_stake())
+    observed = value - b.dependence_aversion * share * current
     raw = np.where(current, np.log(np.where(current, share, 1.0)) / b.choice_intensity - observed, 0.0)
     n_current = np.maximum(current.sum(axis=1, keepdims=True), 1)
     centre = raw.sum(axis=1, keepdims=True) / n_current

@@ -3,6 +3,10 @@
 One week, in order (docs/ODD.md, "Process overview and scheduling"):
 events due this week -> labs perceive -> labs decide -> budgets grow -> vendors operate -> investors invest
 -> record.
+
+This is the schedule layer (docs/architecture.md): it calls the rules of ``labelmarket.agents`` in that order on
+the shared state, writes the entries they return to the event log under the week, and keeps one Mesa agent
+per lab, vendor and investor (entrants included) as the readable face of the arrays.
 """
 
 from __future__ import annotations
@@ -14,12 +18,16 @@ from typing import Any
 import mesa
 import pandas as pd
 
-from labelmarket.agents import Investor, Lab, Vendor
+from labelmarket.agents import investor, lab, vendor
+from labelmarket.agents.investor import Investor
+from labelmarket.agents.lab import Lab
+from labelmarket.agents.vendor import Vendor
+from labelmarket.model.event_log import LogEntry
 from labelmarket.model.events import apply_event, live_event_problem
 from labelmarket.model.initial_state import build_state
 from labelmarket.model.recorder import Recorder
 from labelmarket.scenarios.loader import DEFAULT_SCENARIO, load_scenario
-from labelmarket.scenarios.schema import Event, Owner, Scenario
+from labelmarket.scenarios.schema import Event, Scenario
 
 
 class MarketModel(mesa.Model):
@@ -42,14 +50,17 @@ class MarketModel(mesa.Model):
         self.state = build_state(resolved, self.rng)
         rec = resolved.record
         self.recorder = Recorder(self.horizon_weeks, rec.allocations, rec.allocations_every_weeks)
-        self.labs = [Lab(self, i) for i in range(self.state.n_labs)]
-        self.vendors = [Vendor(self, j) for j in range(self.state.n_vendors)]
-        self.investors = [Investor(self, k) for k in range(len(self.state.investor_names))]
+        for i in range(self.state.n_labs):
+            Lab(self, self.state, i)
+        for k in range(len(self.state.investor_names)):
+            Investor(self, self.state, k)
+        self._vendor_agents = 0
+        self._add_vendor_agents()
         self._scheduled: dict[int, list[Event]] = defaultdict(list)
         for _, event in resolved.enabled_events():
             self._scheduled[event.week].append(event)
         for event in self._scheduled.pop(0, []):  # week-0 events shape the initial state
-            apply_event(self, event)
+            self._carry_out(event)
         self.recorder.record_week(0, self.state)
 
     @property
@@ -59,14 +70,16 @@ class MarketModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one week."""
+        s, b = self.state, self.behaviour
         self._start_week()
         for event in self._scheduled.pop(self.week, []):
-            apply_event(self, event)
-        Lab.perceive(self)
-        Lab.decide(self)
-        Lab.grow_budgets(self)
-        Vendor.operate(self)
-        Investor.invest(self)
+            self._carry_out(event)
+        lab.perceive(s, b)
+        self.log(lab.decide(s, b, self.rng, self.week, self.market_scenario.record.decisions_min_musd))
+        lab.grow_budgets(s)
+        self.log(vendor.operate(s, b))
+        self.log(investor.invest(s, b, self.rng))
+        self._add_vendor_agents()
         self.recorder.record_week(self.week, self.state)
         if self.week >= self.horizon_weeks:
             self.running = False
@@ -101,43 +114,40 @@ class MarketModel(mesa.Model):
         recorded = (s.vc_committed_musd, s.entrants_this_week)  # this week's row is already written
         self._live_week = self.week + 1
         try:
-            apply_event(self, event)
+            self._carry_out(event)
         finally:
             self._live_week = None
             vc, entrants = self._carried_flows
             self._carried_flows = (vc + s.vc_committed_musd - recorded[0], entrants + s.entrants_this_week - recorded[1])
             s.vc_committed_musd, s.entrants_this_week = recorded
 
-    def add_vendor(self, name: str, segment: str, capacity_musd: float, quality: float, price_index: float,
-                   cash_musd: float, owners: dict[str, Owner]) -> int:
-        """A new vendor enters: a new column in the market arrays and a new Vendor agent."""
-        j = self.state.add_vendor(name, segment, capacity_musd, quality, price_index, cash_musd, owners)
-        self.vendors.append(Vendor(self, j))
-        self.log_event("entry", name, "", cash_musd,
-                       f"{name} entered the market with ${capacity_musd:,.0f}M/yr capacity, quality {quality:.2f}")
-        return j
+    def _carry_out(self, event: Event) -> None:
+        """Apply an event to the state, log it, and give any vendor it created its agent."""
+        self.log(apply_event(self.state, self.behaviour, self.rng, event))
+        self._add_vendor_agents()
 
-    def log_event(self, kind: str, actor: str, target: str, amount_musd: float, cause: str) -> None:
+    def _add_vendor_agents(self) -> None:
+        """A Vendor agent for each vendor column that has none yet (the initial vendors, then entrants)."""
+        for j in range(self._vendor_agents, self.state.n_vendors):
+            Vendor(self, self.state, j)
+        self._vendor_agents = self.state.n_vendors
+
+    def log(self, entries: list[LogEntry]) -> None:
+        """Write event-log entries under the current week (a live intervention's under the coming week)."""
         week = self.week if self._live_week is None else self._live_week
-        self.recorder.log(week, kind, actor, target, amount_musd, cause)
+        self.recorder.log(week, entries)
 
     # ------------------------------------------------------------------------------------- frames
     def frames(self) -> dict[str, pd.DataFrame]:
-        """The recorded frames: market, vendors, allocations, events."""
+        """The recorded frames: market, vendors, allocations, events, labs."""
         s = self.state
         return {
             "market": self.recorder.market_frame(),
             "vendors": self.recorder.vendor_frame(s.vendor_names),
             "allocations": self.recorder.allocation_frame(s.lab_names, s.vendor_names),
             "events": self.recorder.event_frame(),
+            "labs": self.recorder.lab_frame(s.lab_names),
         }
-
-    def spend_at(self, lab: str, vendor: str) -> float:
-        """Current spend of a lab at a vendor, $M/yr (0 if either name is unknown to the market)."""
-        s = self.state
-        if lab not in s.lab_names or vendor not in s.vendor_names:
-            return 0.0
-        return float(s.spend_musd[s.lab_names.index(lab), s.vendor_names.index(vendor)])
 
     def market_shares(self) -> dict[str, float]:
         revenue = self.state.revenue_musd() * self.state.active

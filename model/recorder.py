@@ -6,11 +6,13 @@ so the recorder stores arrays and converts once (see benchmarks/README.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from labelmarket.model.event_log import DRIVER_COLUMNS, LogEntry
+from labelmarket.model.explain import cause
 from labelmarket.model.metrics import concentration, revenue_shares
 from labelmarket.model.state import MarketState
 
@@ -19,7 +21,9 @@ MARKET_COLUMNS = ["week", "hhi", "cr1", "cr4", "effective_vendors", "active_vend
 VENDOR_COLUMNS = ["week", "vendor", "revenue_musd", "share", "capacity_musd", "quality", "inquiries",
                   "cash_musd", "active"]
 ALLOCATION_COLUMNS = ["week", "lab", "vendor", "spend_musd", "trust", "perceived_neutrality"]
-EVENT_COLUMNS = ["week", "kind", "actor", "target", "amount_musd", "cause"]
+EVENT_COLUMNS = ["week", "kind", "actor", "target", "amount_musd", "cause", *DRIVER_COLUMNS]
+LAB_COLUMNS = ["week", "lab", "budget_musd", "unplaced_musd", "wariness"]
+NULLABLE_DTYPES = {"other_destinations": "Int64", "rival_voting": "boolean", "voting": "boolean"}
 
 
 @dataclass
@@ -32,13 +36,14 @@ class Recorder:
     vendor_blocks: list[np.ndarray] = field(default_factory=list)
     vendor_weeks: list[int] = field(default_factory=list)
     allocation_blocks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
-    events: list[tuple[int, str, str, str, float, str]] = field(default_factory=list)
+    lab_blocks: list[np.ndarray] = field(default_factory=list)
+    events: list[LogEntry] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.market = np.zeros((self.horizon_weeks + 1, len(MARKET_COLUMNS)))
 
     def record_week(self, week: int, s: MarketState) -> None:
-        """Append this week's market row, vendor rows and (if kept) the labs x vendors block."""
+        """Append this week's market row, vendor rows, lab rows and (if kept) the labs x vendors block."""
         revenue = s.revenue_musd()
         shares = revenue_shares(revenue, s.active)
         c = concentration(shares)
@@ -54,9 +59,11 @@ class Recorder:
         if self.allocations and week % self.allocations_every_weeks == 0:
             self.allocation_blocks.append((week, s.spend_musd.copy(), s.trust.copy(),
                                            s.perceived_neutrality.copy()))
+        self.lab_blocks.append(np.stack([s.budget_musd, s.unplaced_musd, s.wariness]))
 
-    def log(self, week: int, kind: str, actor: str, target: str, amount_musd: float, cause: str) -> None:
-        self.events.append((week, kind, actor, target, float(amount_musd), cause))
+    def log(self, week: int, entries: list[LogEntry]) -> None:
+        """Keep event-log entries, stamped with the week they belong to."""
+        self.events.extend(replace(entry, week=week, amount_musd=float(entry.amount_musd)) for entry in entries)
 
     # ------------------------------------------------------------------------------------ frames
     def market_frame(self) -> pd.DataFrame:
@@ -93,8 +100,29 @@ class Recorder:
             "trust": np.concatenate([trust.ravel() for _, _, trust, _ in self.allocation_blocks]),
             "perceived_neutrality": np.concatenate([pn.ravel() for _, _, _, pn in self.allocation_blocks])})
 
+    def lab_frame(self, lab_names: list[str]) -> pd.DataFrame:
+        """One row per lab per recorded week: its budget, the part of it not placed, and its wariness."""
+        if not self.lab_blocks:
+            return pd.DataFrame(columns=LAB_COLUMNS)
+        n_labs = len(lab_names)
+        values = np.concatenate(self.lab_blocks, axis=1)
+        return pd.DataFrame({
+            "week": np.repeat(np.asarray(self.vendor_weeks, dtype=np.int64), n_labs),
+            "lab": np.tile(np.asarray(lab_names, dtype=object), len(self.lab_blocks)),
+            "budget_musd": values[0], "unplaced_musd": values[1], "wariness": values[2]})
+
     def event_frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame(self.events, columns=EVENT_COLUMNS)
+        """One row per logged entry: the structured fields, with the cause rendered in words."""
+        columns = {name: [getattr(e, name) for e in self.events]
+                   for name in ("week", "kind", "actor", "target", "amount_musd")}
+        columns["kind"] = [str(kind) for kind in columns["kind"]]
+        columns["cause"] = [cause(e) for e in self.events]
+        for name in DRIVER_COLUMNS:
+            values = [getattr(e, name) for e in self.events]
+            if name == "other_destinations":
+                values = [None if v < 0 else v for v in values]
+            columns[name] = pd.array(values, dtype=NULLABLE_DTYPES[name]) if name in NULLABLE_DTYPES else values
+        frame = pd.DataFrame(columns, columns=EVENT_COLUMNS)
         frame["week"] = frame["week"].astype(np.int64)
         frame["amount_musd"] = frame["amount_musd"].astype(float)
         return frame

@@ -26,10 +26,11 @@ class RunResult:
     vendors: pd.DataFrame
     allocations: pd.DataFrame
     events: pd.DataFrame
+    labs: pd.DataFrame
 
     def frames(self) -> dict[str, pd.DataFrame]:
         return {"market": self.market, "vendors": self.vendors, "allocations": self.allocations,
-                "events": self.events}
+                "events": self.events, "labs": self.labs}
 
 
 def run_scenario(source: str | Path | Scenario = DEFAULT_SCENARIO, seed: int | None = None,

@@ -13,6 +13,7 @@ import numpy as np
 
 from labelmarket.scenarios.schema import Owner, Scenario
 
+WEEKS_PER_YEAR = 52.0  # the model's clock ticks in weeks; yearly rates and run-rates convert with this
 LAB_VENDOR_FIELDS = ("spend_musd", "trust", "perceived_neutrality", "considered", "fit", "target_share",
                      "withdrawn_musd", "exposure", "contagion")
 VENDOR_FIELDS = ("capacity_musd", "quality", "talent", "talent_base", "price_index", "cash_musd", "active",

@@ -44,7 +44,7 @@ def fund_neutral_entrant(run: ClassroomRun) -> str:
     """The venture fund with the most capital left commits a typical ticket (``behaviour.vc_ticket_share``
     of its capital) to found a neutral entrant in the focus vendor's segment; returns the entrant's name.
 
-    It goes through the funds' own rule (``Investor.commit``): the fund's capital falls and the venture
+    It goes through the funds' own rule (``labelmarket.agents.investor.commit``): the fund's capital falls and the venture
     capital figure moves."""
     s, b = run.market.state, run.market.behaviour
     funds = [k for k in range(len(s.investor_names)) if not s.is_strategic[k] and s.capital_left_musd[k] > 0]

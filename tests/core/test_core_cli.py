@@ -12,11 +12,12 @@ import pytest
 
 from labelmarket.experiments import run_folder
 from labelmarket.experiments.cli import main
-from labelmarket.model.recorder import ALLOCATION_COLUMNS, EVENT_COLUMNS, MARKET_COLUMNS, VENDOR_COLUMNS
+from labelmarket.model.recorder import (ALLOCATION_COLUMNS, EVENT_COLUMNS, LAB_COLUMNS, MARKET_COLUMNS,
+                                        VENDOR_COLUMNS)
 from labelmarket.scenarios.loader import bundled_scenarios, load_scenario, scenario_hash
 
 COLUMNS = {"market.parquet": MARKET_COLUMNS, "vendors.parquet": VENDOR_COLUMNS,
-           "allocations.parquet": ALLOCATION_COLUMNS, "events.parquet": EVENT_COLUMNS}
+           "allocations.parquet": ALLOCATION_COLUMNS, "events.parquet": EVENT_COLUMNS, "labs.parquet": LAB_COLUMNS}
 RUN_FILES = {"manifest.json", "scenario.toml", *COLUMNS}
 CONSOLE_SCRIPT = Path(sys.executable).with_name("labelmarket")
 

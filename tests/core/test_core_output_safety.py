@@ -26,7 +26,7 @@ from labelmarket.experiments.sweep.spec import SweepError
 from labelmarket.scenarios.errors import LabelmarketError, ScenarioError, one_line
 
 REPO = Path(__file__).resolve().parents[2]
-RUN_FILES = {"manifest.json", "scenario.toml", "market.parquet", "vendors.parquet", "allocations.parquet",
+RUN_FILES = {"manifest.json", "scenario.toml", "market.parquet", "vendors.parquet", "allocations.parquet", "labs.parquet",
              "events.parquet"}
 
 
@@ -143,6 +143,7 @@ def test_force_replaces_a_run_folder_of_the_previous_version(tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text())
     del manifest["labelmarket_output"], manifest["contents"]  # what the previous version wrote
     (out / "manifest.json").write_text(json.dumps(manifest))
+    (out / "labs.parquet").unlink()  # the previous version wrote no labs frame
     assert output_kind(out) == "run"
     assert main(["run", "toy", "--seed", "5", "--weeks", "2", "--out", str(out), "--force"]) == 0
     assert json.loads((out / "manifest.json").read_text())["seed"] == 5

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from labelmarket.model.recorder import ALLOCATION_COLUMNS, EVENT_COLUMNS, MARKET_COLUMNS, VENDOR_COLUMNS
+from labelmarket.model.recorder import (ALLOCATION_COLUMNS, EVENT_COLUMNS, LAB_COLUMNS, MARKET_COLUMNS,
+                                        VENDOR_COLUMNS)
 from labelmarket.scenarios.loader import bundled_scenarios
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -42,7 +43,7 @@ def test_the_python_api_example_runs(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("file, columns", [("market.parquet", MARKET_COLUMNS), ("vendors.parquet", VENDOR_COLUMNS),
                                            ("allocations.parquet", ALLOCATION_COLUMNS),
-                                           ("events.parquet", EVENT_COLUMNS)])
+                                           ("events.parquet", EVENT_COLUMNS), ("labs.parquet", LAB_COLUMNS)])
 def test_the_outputs_section_names_every_column(file, columns):
     row = next(line for line in section("Outputs").splitlines() if line.startswith(f"| `{file}`"))
     named = re.findall(r"`([a-z_0-9]+)`", row.split("|")[2])

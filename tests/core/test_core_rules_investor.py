@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labelmarket.agents.investor import Investor
+from labelmarket.agents import investor as investor_rules
 from core_markets import QUIET_VC, build, index, lab, run, strategic, vendor, venture
+from labelmarket.model.event_log import EventKind
+from labelmarket.model.explain import cause
 from labelmarket.model.market_model import MarketModel
 
 HOT_VC = {"vc_base_deal_rate_per_week": 0.5, "vc_appetite": 5.0, "vc_ticket_share": 1.0}  # a deal every week
@@ -28,7 +30,7 @@ def _stakes(model: MarketModel) -> dict[str, float]:
 # ------------------------------------------------------------------------------------ strategic stakes
 def test_a_stake_purchase_dilutes_the_other_holders_pro_rata():
     model = _ownership_model({"Fund": {"stake": 0.6, "voting": True}, "Angel": {"stake": 0.3, "voting": True}})
-    Investor.acquire_stake(model, index_of(model, "Arm"), 0, 0.4, voting=False, cash_musd=25.0, talent_taken=0.0)
+    investor_rules.acquire_stake(model.state, index_of(model, "Arm"), 0, 0.4, voting=False, cash_musd=25.0, talent_taken=0.0)
     stakes = _stakes(model)
     assert stakes["Arm"] == pytest.approx(0.4)
     assert stakes["Fund"] == pytest.approx(0.6 * 0.6 / 0.9) and stakes["Angel"] == pytest.approx(0.6 * 0.3 / 0.9)
@@ -39,34 +41,34 @@ def test_a_stake_purchase_dilutes_the_other_holders_pro_rata():
 
 def test_a_stake_purchase_with_room_to_spare_dilutes_nobody():
     model = _ownership_model({"Fund": {"stake": 0.2, "voting": True}})
-    Investor.acquire_stake(model, index_of(model, "Arm"), 0, 0.49, voting=True, cash_musd=0.0, talent_taken=0.0)
+    investor_rules.acquire_stake(model.state, index_of(model, "Arm"), 0, 0.49, voting=True, cash_musd=0.0, talent_taken=0.0)
     assert _stakes(model) == pytest.approx({"Arm": 0.49, "Fund": 0.2, "Angel": 0.0})
 
 
 def test_a_strategic_purchase_makes_the_owners_lab_review_at_once():
     model = _ownership_model({})
-    Investor.acquire_stake(model, index_of(model, "Arm"), 0, 0.3, voting=False, cash_musd=0.0, talent_taken=0.0)
+    investor_rules.acquire_stake(model.state, index_of(model, "Arm"), 0, 0.3, voting=False, cash_musd=0.0, talent_taken=0.0)
     assert model.state.review_now.tolist() == [False, True]
 
 
 def test_a_purchase_that_takes_talent_lowers_quality_and_leaves_exposure_behind():
     model = _ownership_model({})
     k = index_of(model, "Arm")
-    Investor.acquire_stake(model, k, 0, 0.3, voting=False, cash_musd=0.0, talent_taken=0.2)
+    investor_rules.acquire_stake(model.state, k, 0, 0.3, voting=False, cash_musd=0.0, talent_taken=0.2)
     assert model.state.talent[0] == pytest.approx(0.8 * 0.8)
     assert model.state.departed_talent[0, k] == pytest.approx(0.2)
 
 
 def test_a_sole_owner_buying_more_stays_at_most_whole_and_finite():
     model = _ownership_model({"Fund": {"stake": 0.6, "voting": True}})
-    Investor.acquire_stake(model, index_of(model, "Fund"), 0, 0.5, voting=True, cash_musd=0.0, talent_taken=0.0)
+    investor_rules.acquire_stake(model.state, index_of(model, "Fund"), 0, 0.5, voting=True, cash_musd=0.0, talent_taken=0.0)
     assert np.isfinite(model.state.stake).all()
     assert _stakes(model)["Fund"] == pytest.approx(1.0)
 
 
 def test_buying_more_never_lowers_the_buyers_stake():
     model = _ownership_model({"Fund": {"stake": 0.6, "voting": True}, "Angel": {"stake": 0.3, "voting": True}})
-    Investor.acquire_stake(model, index_of(model, "Fund"), 0, 0.5, voting=True, cash_musd=0.0, talent_taken=0.0)
+    investor_rules.acquire_stake(model.state, index_of(model, "Fund"), 0, 0.5, voting=True, cash_musd=0.0, talent_taken=0.0)
     assert _stakes(model)["Fund"] == pytest.approx(1.0)
     assert sum(_stakes(model).values()) == pytest.approx(1.0)
 
@@ -74,11 +76,11 @@ def test_buying_more_never_lowers_the_buyers_stake():
 def test_divestment_sells_the_stake_and_its_votes():
     model = _ownership_model({"Fund": {"stake": 0.3, "voting": True}})
     k = index_of(model, "Fund")
-    assert Investor.divest(model, k, 0, 0.1) == pytest.approx(0.1)
+    assert investor_rules.divest(model.state, k, 0, 0.1) == pytest.approx(0.1)
     assert _stakes(model)["Fund"] == pytest.approx(0.2) and model.state.voting[0, k]
-    assert Investor.divest(model, k, 0, None) == pytest.approx(0.2)
+    assert investor_rules.divest(model.state, k, 0, None) == pytest.approx(0.2)
     assert _stakes(model)["Fund"] == 0.0 and not model.state.voting[0, k]
-    assert Investor.divest(model, k, 0, 0.5) == 0.0  # nothing left to sell
+    assert investor_rules.divest(model.state, k, 0, 0.5) == 0.0  # nothing left to sell
 
 
 # ----------------------------------------------------------------------------------------- venture funds
@@ -143,9 +145,9 @@ def test_heat_rises_with_inquiries_above_their_usual_level():
     j = s.vendor_names.index("Neutral")
     s.inquiries_long_ema[:] = 1.0
     s.inquiries_short_ema[:] = 1.0
-    calm, _, _ = Investor.sector_heat(model)
+    calm, _, _ = investor_rules.sector_heat(model.state)
     s.inquiries_short_ema[j] = 6.0
-    hot, segment, appeal = Investor.sector_heat(model)
+    hot, segment, appeal = investor_rules.sector_heat(model.state)
     assert hot > calm
     assert segment == "expert_network"
     assert appeal[j] > 0 and appeal[s.vendor_names.index("Owned")] == 0.0  # an owned vendor has no appeal
@@ -162,3 +164,19 @@ def test_herding_more_heat_means_more_deals():
 
 def index_of(model: MarketModel, investor: str) -> int:
     return model.state.investor_names.index(investor)
+
+
+def test_a_fund_with_no_capital_left_invests_nothing_and_says_so():
+    """A venture_funding event for a fund whose capital is spent changes nothing (no 0/0 stake) and is logged
+    under the event's own kind."""
+    model = MarketModel("toy", rng=1)
+    s = model.state
+    k = int(np.flatnonzero(~s.is_strategic)[0])
+    s.capital_left_musd[k] = 0.0
+    stake, cash = s.stake.copy(), s.cash_musd.copy()
+    entries = investor_rules.commit(s, model.behaviour, model.rng, k, 10.0, 0, s.segments[0],
+                                    EventKind.VENTURE_FUNDING)
+    assert np.array_equal(s.stake, stake) and np.array_equal(s.cash_musd, cash) and s.vc_committed_musd == 0.0
+    assert [(e.kind, e.actor, e.target, e.amount_musd) for e in entries] == [
+        (EventKind.VENTURE_FUNDING, s.investor_names[k], s.vendor_names[0], 0.0)]
+    assert cause(entries[0]) == f"{s.investor_names[k]} has no capital left: nothing invested (announced)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labelmarket.agents.lab import Lab
+from labelmarket.agents import lab as lab_rules
 from core_markets import QUIET_VC, build, index, lab, rival_stake_market, run, series, strategic, vendor
 from labelmarket.model.market_model import MarketModel
 
@@ -27,7 +27,8 @@ def _capacity_market(**behaviour: float) -> MarketModel:
 
 def test_capacity_caps_a_move():
     model = _capacity_market()
-    Lab.decide(model)
+    model.log(lab_rules.decide(model.state, model.behaviour, model.rng, model.week,
+                               model.market_scenario.record.decisions_min_musd))
     s = model.state
     assert s.spend_musd[0, 1] == pytest.approx(10.0)  # all the room Small had, and no more
     assert s.revenue_musd()[1] <= s.capacity_musd[1] + 1e-9
@@ -44,7 +45,8 @@ def test_a_vendor_that_receives_overflow_records_no_refusal():
     s.considered[:] = True
     s.trust[0, 0] = 0.05
     s.review_now[0] = True
-    Lab.decide(model)
+    model.log(lab_rules.decide(model.state, model.behaviour, model.rng, model.week,
+                               model.market_scenario.record.decisions_min_musd))
     assert s.spend_musd[0, 1] == pytest.approx(10.0) and s.spend_musd[0, 2] > 0.0
     assert s.refused_musd[1] > 0.0
     assert s.refused_musd[0] == 0.0 and s.refused_musd[2] == 0.0  # overflow it received is no refusal
@@ -52,7 +54,8 @@ def test_a_vendor_that_receives_overflow_records_no_refusal():
 
 def test_the_refused_part_of_a_move_counts_as_blocked_and_unmet():
     model = _capacity_market()
-    Lab.decide(model)
+    model.log(lab_rules.decide(model.state, model.behaviour, model.rng, model.week,
+                               model.market_scenario.record.decisions_min_musd))
     s = model.state
     assert s.spend_musd[0, 0] == pytest.approx(90.0)  # what found no room stays where it was
     assert s.switched_musd == pytest.approx(10.0)
@@ -62,7 +65,8 @@ def test_the_refused_part_of_a_move_counts_as_blocked_and_unmet():
 def test_switched_spend_is_the_spend_that_changed_vendor():
     model = _capacity_market()
     before = model.state.spend_musd.copy()
-    Lab.decide(model)
+    model.log(lab_rules.decide(model.state, model.behaviour, model.rng, model.week,
+                               model.market_scenario.record.decisions_min_musd))
     gained = np.maximum(model.state.spend_musd - before, 0.0).sum()
     assert model.state.switched_musd == pytest.approx(gained)
     moves = model.frames()["events"].query("kind == 'move'")

@@ -1,7 +1,7 @@
 """Rules of 'Labs perceive': conflict exposure, perceived neutrality with peer contagion, and trust.
 
 Each test fails if its rule is wrong. The pure helpers (agents/perception.py) are tested on hand-made
-arrays; the rule in Lab.perceive is tested on small markets with pinned behaviour (core_markets.py).
+arrays; the rule in labelmarket.agents.lab.perceive is tested on small markets with pinned behaviour (core_markets.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from labelmarket.agents import perception
-from labelmarket.agents.lab import Lab
+from labelmarket.agents.lab import perceive
 from core_markets import build, index, lab, rival_stake_market, run, series, vendor
 from labelmarket.model.market_model import MarketModel
 from labelmarket.scenarios.behaviour import Behaviour
@@ -119,8 +119,8 @@ def test_in_the_model_peers_exits_lower_a_labs_neutrality_and_small_ones_do_not(
     i, j = index(treated, "Watcher", "Common")
     peer = index(treated, "Peer")
     treated.state.withdrawn_musd[peer, j] = withdrawn  # the peer has just pulled this much out of Common
-    Lab.perceive(treated)
-    Lab.perceive(control)
+    perceive(treated.state, treated.behaviour)
+    perceive(control.state, control.behaviour)
     after, before = treated.state.perceived_neutrality[i, j], control.state.perceived_neutrality[i, j]
     if falls:
         assert after < before - 0.01

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labelmarket.agents.vendor import Vendor
+from labelmarket.agents import vendor as vendor_rules
 from core_markets import QUIET_VC, build, index, lab, run, series, vendor
 from labelmarket.model.market_model import MarketModel
 
@@ -30,7 +30,7 @@ def test_hiring_is_rate_limited_and_costs_cash():
     j = index(model, vendor_name="Busy")
     s.refused_musd[j] = 500.0  # clients asked for far more than Busy can deliver
     capacity, cash = s.capacity_musd[j], s.cash_musd[j]
-    Vendor.staff_to_demand(model)
+    vendor_rules.staff_to_demand(model.state, model.behaviour)
     hired = s.capacity_musd[j] - capacity
     assert hired == pytest.approx(RATE * capacity + RAMP)  # as fast as it may, and no faster
     assert s.cash_musd[j] == pytest.approx(cash - COST * hired)
@@ -42,7 +42,7 @@ def test_a_vendor_without_cash_cannot_hire():
     j = index(model, vendor_name="Busy")
     s.refused_musd[j], s.cash_musd[j] = 500.0, 0.0
     capacity = s.capacity_musd[j]
-    Vendor.staff_to_demand(model)
+    vendor_rules.staff_to_demand(model.state, model.behaviour)
     assert s.capacity_musd[j] == capacity
     assert s.cash_musd[j] == 0.0
 
@@ -53,7 +53,7 @@ def test_layoffs_come_only_after_the_loss_streak():
     j = index(model, vendor_name="Idle")  # no revenue: every week is a loss
     capacity = [s.capacity_musd[j]]
     for _ in range(8):
-        Vendor.staff_to_demand(model)
+        vendor_rules.staff_to_demand(model.state, model.behaviour)
         capacity.append(s.capacity_musd[j])
     assert capacity[:6] == [100.0] * 6  # five loss-making weeks: no layoff yet
     assert capacity[6] == pytest.approx(95.0)  # the sixth: 5 % of capacity goes
@@ -65,7 +65,7 @@ def test_a_profitable_vendor_never_lays_off():
     s = model.state
     j = index(model, vendor_name="Busy")
     for _ in range(20):
-        Vendor.staff_to_demand(model)
+        vendor_rules.staff_to_demand(model.state, model.behaviour)
         assert s.loss_weeks[j] == 0
     assert s.capacity_musd[j] >= 100.0
 
@@ -74,11 +74,11 @@ def test_talent_loss_drops_quality_and_it_recovers_slowly():
     model = _model()
     s = model.state
     j = index(model, vendor_name="Other")
-    Vendor.lose_talent(model, j, 0.25, None)
-    Vendor.update_quality(model)
+    vendor_rules.lose_talent(model.state, j, 0.25, None)
+    vendor_rules.update_quality(model.state, model.behaviour)
     quality = [s.quality[j]]
     for _ in range(30):
-        Vendor.update_quality(model)
+        vendor_rules.update_quality(model.state, model.behaviour)
         quality.append(s.quality[j])
     gap = 0.8 - np.array(quality)
     assert quality[0] < 0.8 * 0.75 + 0.05 * 0.2 + 1e-9  # the loss shows at once
@@ -91,7 +91,7 @@ def test_fast_growth_dilutes_quality():
     model = _model()
     s = model.state
     s.growth_ema[:] = [0.05, 0.0, -0.05]
-    Vendor.update_quality(model)
+    vendor_rules.update_quality(model.state, model.behaviour)
     assert s.quality[0] == pytest.approx(0.8 * (1 - 2.0 * 0.05))
     assert s.quality[1] == pytest.approx(0.8)
     assert s.quality[2] == pytest.approx(0.8)  # shrinking does not dilute
@@ -115,7 +115,7 @@ def test_cash_follows_the_margin():
     s = model.state
     revenue = s.revenue_musd()
     cash = s.cash_musd.copy()
-    Vendor.book_cash(model)
+    vendor_rules.book_cash(model.state, model.behaviour)
     np.testing.assert_allclose(s.cash_musd - cash, (revenue - 0.8 * s.capacity_musd) / 52.0)
 
 
@@ -126,7 +126,7 @@ def test_a_vendor_with_no_cash_exits_and_its_clients_spend_becomes_unplaced():
     i = index(model, "Buyer")
     s.cash_musd[j] = -0.01
     orphaned = s.spend_musd[i, j]
-    Vendor.exit_if_insolvent(model)
+    model.log(vendor_rules.exit_if_insolvent(model.state))
     assert not s.active[j]
     assert s.spend_musd[:, j].sum() == 0.0 and s.capacity_musd[j] == 0.0
     assert s.unplaced_musd[i] == pytest.approx(orphaned)

@@ -81,6 +81,7 @@ def test_interventions_are_logged_and_remembered_as_the_teachers():
     issue_assurances(run, "Scale AI", 0.8)
     name = fund_neutral_entrant(run)
     assert [i.label for i in run.interventions] == ["assurance", "entrant"]
-    logged = [run.market.recorder.events[i.log_index] for i in run.interventions]
-    assert logged[0][1] == "assurance" and logged[1][1] == "entry" and name in logged[1][5]
-    assert any(e[1] == "funding" and e[3] == name for e in run.market.recorder.events)
+    events = run.market.recorder.event_frame()
+    logged = [events.iloc[i.log_index] for i in run.interventions]
+    assert logged[0].kind == "assurance" and logged[1].kind == "entry" and name in logged[1].cause
+    assert ((events.kind == "venture_funding") & (events.target == name)).any()  # logged as the event fired

@@ -1,0 +1,74 @@
+"""The output contract of the event log: what kinds of events there are, and one structured entry per event.
+
+A rule or an event records *what happened and the numbers that drove it* as a :class:`LogEntry`; the schedule
+stamps the week; the recorder turns the entries into ``events.parquet``, whose ``cause`` column is rendered
+from these fields by ``labelmarket.model.explain`` (docs/decisions.md, D17). Fields that do not apply to an
+entry's kind stay empty (NaN for numbers, "" for names).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    """What an event-log row records. The values are the strings written to ``events.parquet``'s ``kind``."""
+
+    MOVE = "move"                                  # a lab moved spend between vendors (its review)
+    OWNERSHIP_CHANGE = "ownership_change"          # an investor bought a stake (scheduled or live event)
+    ASSURANCE = "assurance"                        # a vendor promised neutrality (event)
+    LEADERSHIP_DEPARTURE = "leadership_departure"  # key people left a vendor (event)
+    DIVESTMENT = "divestment"                      # an investor sold a stake (event)
+    VENTURE_FUNDING = "venture_funding"            # a fund's investment announced as an event
+    FUNDING = "funding"                            # a fund's own decision to invest (the funds' rule)
+    ENTRY = "entry"                                # a new vendor entered (event or a fund's founding)
+    EXIT = "exit"                                  # a vendor ran out of cash and left
+
+
+NAN = math.nan
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One event-log row: who did what to whom, how much, and the numeric drivers behind it.
+
+    Money is in $M (per year for spend, one-off for cash and tickets); shares and stakes are 0..1.
+    The move drivers are read at the vendor the lab left (``target``), when the lab decided.
+    """
+
+    kind: EventKind
+    actor: str
+    target: str = ""
+    amount_musd: float = 0.0
+    week: int = -1                          # stamped by the schedule when the entry is logged
+    # a lab's move (docs/ODD.md, "Labs decide")
+    destination: str = ""                   # the vendor that received most of the moved spend
+    other_destinations: int = -1            # how many more vendors received >= 5 % of it
+    value_gap: float = NAN                   # value of destination - value of target (< 0 when diversifying)
+    trust: float = NAN                       # the lab's trust in the vendor it left
+    alarm_trust: float = NAN                 # the lab's alarm level of trust
+    exposure: float = NAN                    # the lab's conflict exposure at the vendor it left
+    contagion: float = NAN                   # neutrality lost to peers' exits at the vendor it left
+    rival_owner: str = ""                    # the rival investor with the strongest pull on the vendor left
+    rival_stake: float = NAN                 # that investor's stake in the vendor left
+    rival_voting: bool | None = None         # whether that stake votes
+    talent_to: str = ""                      # the rival investor the vendor's departed leaders joined
+    own_stake_in_destination: float = NAN   # the stake the lab's own strategic investors hold in the destination
+    # events and the funds' rule
+    stake: float = NAN                       # stake bought (ownership change) or sold (divestment)
+    voting: bool | None = None               # whether the stake bought votes
+    talent_share: float = NAN                # share of the vendor's key talent that left
+    promise: str = ""                        # an assurance's promise
+    strength: float = NAN                    # an assurance's strength, 0..1
+    capacity_musd: float = NAN               # an entrant's capacity, $M/yr
+    quality: float = NAN                     # an entrant's quality, 0..1
+    sector_heat: float = NAN                 # the heat of the segment a fund invested in
+
+
+# The columns events.parquet adds after week, kind, actor, target, amount_musd, cause, in this order.
+DRIVER_COLUMNS = ("destination", "other_destinations", "value_gap", "trust", "alarm_trust", "exposure",
+                  "contagion", "rival_owner", "rival_stake", "rival_voting", "talent_to",
+                  "own_stake_in_destination", "stake", "voting", "talent_share", "promise", "strength",
+                  "capacity_musd", "quality", "sector_heat")

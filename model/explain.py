@@ -1,0 +1,70 @@
+"""Plain-language causes, rendered from the structured fields of a :class:`LogEntry`.
+
+The rules record numbers (who, how much, and the drivers); this module is the one place that turns them into
+English, e.g. "Google moved $40M/yr from Scale AI to Surge AI: trust 0.31 < alarm 0.40, rival owner Meta
+(49 % voting)". The recorder uses it to write ``events.parquet``'s ``cause`` column.
+"""
+
+from __future__ import annotations
+
+from labelmarket.model.event_log import EventKind, LogEntry
+
+NOTABLE_EXPOSURE = 0.02   # exposure or contagion above this names trust as a driver even above the alarm level
+NOTABLE_CONTAGION = 0.01  # contagion above this names peers leaving as a driver
+
+
+def cause(entry: LogEntry) -> str:
+    """One sentence saying what happened and why."""
+    match entry.kind:
+        case EventKind.MOVE:
+            return move_cause(entry)
+        case EventKind.OWNERSHIP_CHANGE:
+            votes = "voting" if entry.voting else "non-voting"
+            talent = f", taking {entry.talent_share:.0%} of its key talent" if entry.talent_share else ""
+            return f"{entry.actor} bought a {entry.stake:.0%} {votes} stake in {entry.target}{talent}"
+        case EventKind.ASSURANCE:
+            return f"{entry.actor} promised {entry.promise.replace('_', ' ')} (strength {entry.strength:.2f})"
+        case EventKind.LEADERSHIP_DEPARTURE:
+            return f"{entry.talent_share:.0%} of {entry.actor}'s key talent left for {entry.target}"
+        case EventKind.DIVESTMENT:
+            return f"{entry.actor} sold {entry.stake:.0%} of {entry.target}"
+        case EventKind.FUNDING | EventKind.VENTURE_FUNDING:
+            reason = "announced" if entry.kind is EventKind.VENTURE_FUNDING else f"sector heat {entry.sector_heat:.2f}"
+            if entry.amount_musd <= 0:  # a ticket is capped at the capital left: $0M means none was left
+                return f"{entry.actor} has no capital left: nothing invested ({reason})"
+            return f"{entry.actor} invested ${entry.amount_musd:,.0f}M in {entry.target} ({reason})"
+        case EventKind.ENTRY:
+            return (f"{entry.actor} entered the market with ${entry.capacity_musd:,.0f}M/yr capacity, "
+                    f"quality {entry.quality:.2f}")
+        case EventKind.EXIT:
+            return f"{entry.actor} left the market (cash ran out); clients must move ${entry.amount_musd:,.0f}M/yr"
+    raise ValueError(f"no cause for event kind {entry.kind!r}")
+
+
+def move_cause(entry: LogEntry) -> str:
+    """Who moved how much from where to where, and the drivers at the vendor it left."""
+    n = entry.other_destinations
+    also = f" (and {n} other vendor{'s' if n > 1 else ''})" if n > 0 else ""
+    head = f"{entry.actor} moved ${entry.amount_musd:,.0f}M/yr from {entry.target} to {entry.destination}{also}"
+    return f"{head}: {', '.join(move_reasons(entry))}"
+
+
+def move_reasons(entry: LogEntry) -> list[str]:
+    """The drivers behind a move, strongest first; 'routine review' when no driver is active."""
+    reasons: list[str] = []
+    if entry.trust < entry.alarm_trust:
+        reasons.append(f"trust {entry.trust:.2f} < alarm {entry.alarm_trust:.2f}")
+    elif entry.exposure > NOTABLE_EXPOSURE or entry.contagion > NOTABLE_EXPOSURE:
+        reasons.append(f"trust {entry.trust:.2f}")
+    if entry.rival_owner:
+        vote = "voting" if entry.rival_voting else "non-voting"
+        reasons.append(f"rival owner {entry.rival_owner} ({entry.rival_stake:.0%} {vote})")
+    if entry.talent_to:
+        reasons.append(f"leaders left for {entry.talent_to}")
+    if entry.contagion > NOTABLE_CONTAGION:
+        reasons.append(f"peers leaving (neutrality -{entry.contagion:.2f})")
+    if entry.own_stake_in_destination > 0:
+        reasons.append(f"own investor holds {entry.own_stake_in_destination:.0%} of {entry.destination}")
+    if not reasons:
+        reasons.append("routine review: better value elsewhere")
+    return reasons
