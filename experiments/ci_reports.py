@@ -88,6 +88,7 @@ def write_junit(path: Path, verdicts: Sequence[Verdict], seconds: float) -> None
     try:
         with os.fdopen(handle, "wb") as out:
             junit_tree(verdicts, seconds).write(out, encoding="utf-8", xml_declaration=True)
+            out.write(b"\n")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

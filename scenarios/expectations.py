@@ -121,13 +121,12 @@ def expectation_problems(scenario: Scenario) -> list[tuple[str, str]]:
         if not check.enabled:
             continue
         path = f"expect.{name}"
-        if check.vendor is not None and check.vendor not in vendors:
-            problems.append((f"{path}.vendor", f"unknown vendor '{check.vendor}' (known: {', '.join(sorted(vendors))})"))
-        if check.lab is not None and check.lab not in scenario.labs:
-            problems.append((f"{path}.lab", f"unknown lab '{check.lab}' (known: {', '.join(sorted(scenario.labs))})"))
+        for kind, actor, known in (("vendor", check.vendor, vendors), ("lab", check.lab, set(scenario.labs))):
+            if actor is not None and actor not in known:
+                problems.append((f"{path}.{kind}", f"unknown {kind} '{actor}' (known: {', '.join(sorted(known))})"))
         for field, week in (("week", check.week), ("relative_to_week", check.relative_to_week)):
             if week is not None and not 0 <= check.model_week(week, reference) <= horizon:
-                counted = f"week {week} from the {check.origin}"
-                problems.append((f"{path}.{field}", f"{counted} is model week {check.model_week(week, reference)}, "
-                                                    f"outside the run (weeks 0-{horizon})"))
+                problems.append((f"{path}.{field}", f"week {week} from the {check.origin} is model week "
+                                                    f"{check.model_week(week, reference)}, outside the run "
+                                                    f"(weeks 0-{horizon})"))
     return problems

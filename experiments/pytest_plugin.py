@@ -1,0 +1,127 @@
+"""A pytest plugin: the ``[expect.NAME]`` checks of scenario files as test items, one per check.
+
+Installed with labelmarket (the ``pytest11`` entry point) and idle unless asked, either on the command line::
+
+    pytest --labelmarket scenarios/
+
+or in the project's pytest configuration (the folders must also be among the paths pytest walks)::
+
+    [tool.pytest.ini_options]
+    testpaths = ["tests", "scenarios"]
+    labelmarket_scenarios = ["scenarios"]
+
+A scenario file is a .toml file with ``[meta]``, ``extends`` or ``[expect.NAME]`` at its top level; a check
+switched off with ``enabled = false`` is reported as skipped. Every run the selected checks need is planned
+once per session (a relative check's baseline runs once) and runs when the first check that reads it runs.
+This module imports only pytest at start-up; labelmarket loads when a scenario file is collected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+VERDICTS = pytest.StashKey[Any]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("labelmarket", "scenario expectations ([expect.NAME] tables)")
+    group.addoption("--labelmarket", action="store_true", default=False,
+                    help="collect the [expect.NAME] checks of the scenario files pytest walks, one test each")
+    group.addoption("--labelmarket-seeds", type=int, default=None, metavar="N",
+                    help="seeds 1..N for every check (default: each check's `seeds`, else 10)")
+    group.addoption("--labelmarket-workers", type=int, default=1, metavar="N",
+                    help="worker processes for the scenario runs (default: 1, in the pytest process)")
+    parser.addini("labelmarket_scenarios", type="paths", default=[],
+                  help="folders or files whose scenario files' [expect.NAME] checks are collected "
+                       "(pytest must also walk them: give them as arguments or in testpaths)")
+
+
+def _wanted(config: pytest.Config, file_path: Path) -> bool:
+    if config.getoption("labelmarket"):
+        return True
+    roots = [Path(root) for root in config.getini("labelmarket_scenarios")]
+    return any(file_path == root or root in file_path.parents for root in roots)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix != ".toml" or not _wanted(parent.config, file_path):
+        return None
+    from labelmarket.experiments.expectation_suite import looks_like_scenario
+
+    return ScenarioFile.from_parent(parent, path=file_path) if looks_like_scenario(file_path) else None
+
+
+class ScenarioFile(pytest.File):
+    """A scenario file: one item per ``[expect.NAME]`` table, its own and those it inherits."""
+
+    def collect(self):
+        from labelmarket.experiments.expectation_suite import load_under_test
+        from labelmarket.scenarios.errors import ScenarioError
+
+        try:
+            unit = load_under_test(self.path)
+        except ScenarioError as err:
+            raise self.CollectError(str(err)) from None
+        for name in unit.scenario.expect:
+            yield ExpectationItem.from_parent(self, name=name, unit=unit)
+
+
+class ExpectationNotMet(Exception):
+    """Raised by a check whose verdict is FAIL; carries the verdict for the report."""
+
+    def __init__(self, verdict: Any) -> None:
+        super().__init__(verdict.message())
+        self.verdict = verdict
+
+
+class SessionVerdicts:
+    """The suite of every collected check in this session, and the verdicts of the files judged so far."""
+
+    def __init__(self, session: pytest.Session) -> None:
+        from labelmarket.experiments.expectation_suite import ExpectationSuite
+
+        units = {item.unit.path: item.unit for item in session.items if isinstance(item, ExpectationItem)}
+        config = session.config
+        self.suite = ExpectationSuite(units.values(), seeds=config.getoption("labelmarket_seeds"),
+                                      workers=config.getoption("labelmarket_workers"))
+        self.by_file: dict[Path, dict[str, Any]] = {}
+
+    def verdict(self, item: ExpectationItem) -> Any:
+        if item.unit.path not in self.by_file:
+            self.by_file[item.unit.path] = {v.check: v for v in self.suite.verdicts(item.unit)}
+        return self.by_file[item.unit.path][item.name]
+
+
+class ExpectationItem(pytest.Item):
+    """One check of one scenario file."""
+
+    def __init__(self, *, unit: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.unit = unit
+        self.check = unit.scenario.expect[self.name]
+
+    def runtest(self) -> None:
+        if not self.check.enabled:
+            pytest.skip("enabled = false in the scenario file")
+        verdicts = self.session.stash.get(VERDICTS, None)
+        if verdicts is None:
+            verdicts = self.session.stash[VERDICTS] = SessionVerdicts(self.session)
+        verdict = verdicts.verdict(self)
+        if not verdict.passed:
+            raise ExpectationNotMet(verdict)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if not isinstance(excinfo.value, ExpectationNotMet):
+            return super().repr_failure(excinfo, style)
+        verdict = excinfo.value.verdict
+        lines = [verdict.message()]
+        if self.check.description:
+            lines.append(f"  {self.check.description}")
+        lines.append("  per seed (1..N): " + ", ".join(f"{x:.4g}" for x in verdict.seed_values))
+        return "\n".join(lines)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"{self.unit.name}: expect.{self.name}"
