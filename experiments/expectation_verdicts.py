@@ -20,8 +20,7 @@ SEED_COUNTS = ("every_seed", "share_of_seeds")
 def ratio(values: np.ndarray, base: np.ndarray) -> np.ndarray:
     """values / base per seed; a zero base gives 1 when the value is zero too (no change), else +-inf."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = values / base
-    return np.where(base == 0, np.where(values == 0, 1.0, np.sign(values) * np.inf), out)
+        return np.where(base == 0, np.where(values == 0, 1.0, np.copysign(np.inf, values)), values / base)
 
 
 def meets(check: Expectation, values: np.ndarray) -> np.ndarray:
