@@ -35,7 +35,7 @@ def expect_command(args: argparse.Namespace) -> int:
     """Load every target, run the checks, print and write the reports; the exit status says the verdict."""
     from labelmarket.experiments.ci_reports import (append_step_summary, format_table, report_target_problem,
                                                     write_junit)
-    from labelmarket.experiments.cli import UsageError
+    from labelmarket.experiments.cli import UsageError, count
     from labelmarket.experiments.expectation_suite import ExpectationSuite, load_under_test, scenario_files
     from labelmarket.scenarios.loader import BUNDLED_DIR
 
@@ -56,7 +56,7 @@ def expect_command(args: argparse.Namespace) -> int:
     judged = sum(v.passed is not None for v in verdicts)
     headline = (f"{passed} of {judged} checks pass"
                 + (f" ({len(verdicts) - judged} switched off)" if judged < len(verdicts) else "")
-                + f"; {len(suite.cache.series)} runs in {seconds:.1f} s")
+                + f"; {count(len(suite.cache.series), 'run')} in {seconds:.1f} s")
     print(format_table(verdicts))
     print(f"\n{headline}")
     if junit is not None:

@@ -35,7 +35,7 @@ def looks_like_scenario(path: Path) -> bool:
 
 def scenario_files(targets: Sequence[str]) -> list[Path]:
     """Each target is a scenario file, a bundled name, or a folder: every scenario file directly in it."""
-    files: dict[Path, None] = {}
+    files: dict[Path, Path] = {}  # resolved -> as given: a file named twice is tested once
     for target in targets:
         folder = Path(target)
         if folder.is_dir():
@@ -43,10 +43,11 @@ def scenario_files(targets: Sequence[str]) -> list[Path]:
             if not found:
                 raise ScenarioError(target, "", "no scenario files in this folder",
                                     "a scenario file is a .toml file with [meta], extends or [expect.NAME]")
-            files.update(dict.fromkeys(found))
         else:
-            files[scenario_path(target)] = None
-    return list(files)
+            found = [scenario_path(target)]
+        for path in found:
+            files.setdefault(path.resolve(), path)
+    return list(files.values())
 
 
 def baseline_path(relative_to: str, declared_in: Path, field_path: str) -> Path:

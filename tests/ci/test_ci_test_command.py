@@ -116,3 +116,9 @@ def test_a_reduced_run_keeps_exactly_the_frames_values():
                 Probe("lab_spend", "MidCo", "Beta"): spend}
     for probe, frame_values in expected.items():
         assert np.array_equal(series[probe], frame_values.to_numpy()[:26]), probe
+
+
+def test_a_file_named_twice_is_tested_once(capsys):
+    assert main(["test", "toy", str(TOY), str(BUNDLED_DIR / ".." / "scenarios" / "toy.toml"), "--seeds", "1",
+                 "--workers", "1"]) == 0
+    assert "5 of 5 checks pass; 1 run in" in capsys.readouterr().out
