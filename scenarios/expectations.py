@@ -35,8 +35,7 @@ VENDOR_METRICS = {"vendor_share": "share", "vendor_revenue": "revenue_musd"}
 LAB_METRICS = {"lab_spend": "spend_musd"}
 DEFAULT_SEEDS = 10
 
-Metric = Literal["hhi", "cr1", "cr4", "effective_vendors", "active_vendors", "entropy", "switched_musd",
-                 "unmet_musd", "vc_committed_musd", "entrants", "vendor_share", "vendor_revenue", "lab_spend"]
+Metric = Literal[(*MARKET_METRICS, *VENDOR_METRICS, *LAB_METRICS)]  # every metric a check can read, by name
 
 
 def _threshold(raw: object) -> float | list[float]:
