@@ -102,10 +102,10 @@ class ExpectationItem(pytest.Item):
         super().__init__(**kwargs)
         self.unit = unit
         self.check = unit.scenario.expect[self.name]
+        if not self.check.enabled:
+            self.add_marker(pytest.mark.skip(reason="enabled = false in the scenario file"))
 
     def runtest(self) -> None:
-        if not self.check.enabled:
-            pytest.skip("enabled = false in the scenario file")
         verdicts = self.session.stash.get(VERDICTS, None)
         if verdicts is None:
             verdicts = self.session.stash[VERDICTS] = SessionVerdicts(self.session)
@@ -123,5 +123,12 @@ class ExpectationItem(pytest.Item):
         lines.append("  per seed (1..N): " + ", ".join(f"{x:.4g}" for x in verdict.seed_values))
         return "\n".join(lines)
 
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"{self.unit.name}: expect.{self.name}"
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, table_line(self.path, self.name), f"{self.unit.name}: expect.{self.name}"
+
+
+def table_line(path: Path, name: str) -> int:
+    """The 0-based line of ``[expect.NAME]`` in the file, or 0 for a check it inherits."""
+    headers = (f"[expect.{name}]", f'[expect."{name}"]')
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((n for n, line in enumerate(lines) if line.strip().startswith(headers)), 0)
