@@ -12,7 +12,8 @@ or in the project's pytest configuration (the folders must also be among the pat
 
 A scenario file is a .toml file with ``[meta]``, ``extends`` or ``[expect.NAME]`` at its top level; a check
 switched off with ``enabled = false`` is reported as skipped. Every run the selected checks need is planned
-once per session (a relative check's baseline runs once) and runs when the first check that reads it runs.
+once per session (a relative check's baseline runs once); in the pytest process, a file's runs run when its
+first check does; with ``--labelmarket-workers N`` (N > 1), all of them run at the first check, in one pool.
 This module imports only pytest at start-up; labelmarket loads when a scenario file is collected.
 """
 
@@ -85,8 +86,10 @@ class SessionVerdicts:
 
         units = {item.unit.path: item.unit for item in session.items if isinstance(item, ExpectationItem)}
         config = session.config
-        self.suite = ExpectationSuite(units.values(), seeds=config.getoption("labelmarket_seeds"),
-                                      workers=config.getoption("labelmarket_workers"))
+        workers = config.getoption("labelmarket_workers")
+        self.suite = ExpectationSuite(units.values(), seeds=config.getoption("labelmarket_seeds"), workers=workers)
+        if workers > 1:  # one pool for every selected check, rather than one per file
+            self.suite.run_all()
         self.by_file: dict[Path, dict[str, Any]] = {}
 
     def verdict(self, item: ExpectationItem) -> Any:
