@@ -26,6 +26,7 @@ demo: $(STAMP)
 test: $(ASSETS_STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 -q
+	$(VENV)/bin/labelmarket test scenarios/ --seeds 5 --junit test-results/scenarios.xml
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 -q -m "not browser and not slow"

@@ -8,6 +8,7 @@
     labelmarket sweep SWEEP.toml ...          (experiments/sweep/cli.py)
     labelmarket analyze RUN_DIR ...           (experiments/analysis/cli.py)
     labelmarket viz [SCENARIO] [--port N]     (viz/serve.py)
+    labelmarket test [SCENARIO|FOLDER ...]    (experiments/expect_command.py)
 
 The other packages' subcommands are imported only when the command line may need them (help, or one of
 their names), so ``run``, ``check`` and ``scenarios`` start without loading plotting and statistics
@@ -198,6 +199,7 @@ def scenarios_command(args: argparse.Namespace) -> int:
 def add_other_commands(commands: argparse._SubParsersAction) -> None:
     """The subcommands other packages provide, each registered by its own module."""
     from labelmarket.experiments.analysis.cli import add_analyze_parser
+    from labelmarket.experiments.expect_command import add_test_parser
     from labelmarket.experiments.sweep.cli import add_sweep_parser
     from labelmarket.experiments.validate import add_validate_parser
     from labelmarket.viz.serve import add_viz_parser
@@ -206,6 +208,7 @@ def add_other_commands(commands: argparse._SubParsersAction) -> None:
     add_sweep_parser(commands)
     add_analyze_parser(commands)
     add_viz_parser(commands)
+    add_test_parser(commands)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

@@ -19,6 +19,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from labelmarket.scenarios.errors import ScenarioError
+from labelmarket.scenarios.expectations import expectation_problems
 from labelmarket.scenarios.references import reference_problems
 from labelmarket.scenarios.schema import Scenario
 
@@ -149,7 +150,7 @@ def _declared_field_names() -> list[str]:
             continue
         seen.add(model)
         for name, field in model.model_fields.items():
-            names.add(name)
+            names.add(field.alias or name)  # a key spelled `from` in the file is the field `origin`
             types = [field.annotation]
             while types:  # walk dict[str, Annotated[Union[...], ...]] and the like down to the models
                 kind = types.pop()
@@ -185,7 +186,7 @@ def validate_document(doc: Mapping[str, Any], source: str) -> Scenario:
         if others:
             hints.append(f"and {len(others)} more problem(s)")
         raise ScenarioError(source, field, reason, " ".join(hints)) from None
-    problems = reference_problems(scenario)
+    problems = reference_problems(scenario) + expectation_problems(scenario)
     if problems:
         field, reason = problems[0]
         hint = f"and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
@@ -217,6 +218,8 @@ def scenario_toml(scenario: Scenario) -> str:
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """A stable SHA-256 of the resolved scenario (key order does not matter)."""
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """A stable SHA-256 of the resolved scenario (key order does not matter). Its ``[expect]`` checks are left
+    out: they do not change a run, so editing one neither changes a manifest's hash nor blocks a sweep's resume."""
+    canonical = json.dumps(scenario.model_dump(mode="json", exclude={"expect"}), sort_keys=True,
+                           separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

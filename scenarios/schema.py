@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from labelmarket.scenarios.behaviour import Behaviour
+from labelmarket.scenarios.expectations import Expectation
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -166,6 +167,7 @@ class Scenario(Strict):
     behaviour: Behaviour = Field(default_factory=Behaviour)
     events: dict[str, Event] = Field(default_factory=dict)
     record: Record = Field(default_factory=Record)
+    expect: dict[str, Expectation] = Field(default_factory=dict, description="Checks for `labelmarket test`.")
 
     def enabled_events(self) -> list[tuple[str, Event]]:
         """Scheduled events that take place, in week order (ties keep file order)."""

@@ -88,7 +88,7 @@ def scenario_leaves() -> dict[str, Any]:
         else:
             out[prefix] = node
 
-    walk(scenario.model_dump(mode="json", exclude_none=True), "")
+    walk(scenario.model_dump(mode="json", exclude_none=True, exclude={"expect"}), "")  # checks, not inputs
     return out
 
 
