@@ -1,4 +1,4 @@
-"""Scheduled and live events: ownership changes, assurances, departures, divestments and entries.
+"""Scheduled and live events: ownership changes, assurances, departures, divestments, entries and contract ends.
 
 ``apply_event`` is the one door through which an event changes the market, whether the scenario scheduled it
 or a teacher fired it from the dashboard (``MarketModel.apply``). Each event is written to the event log.
@@ -13,6 +13,7 @@ from labelmarket.agents.vendor import Vendor
 from labelmarket.model.state import MarketState
 from labelmarket.scenarios.schema import (
     Assurance,
+    ContractEnd,
     Divestment,
     Entry,
     Event,
@@ -38,6 +39,27 @@ def _strategic_investor_index(s: MarketState, name: str) -> int:
     raise KeyError(name)
 
 
+def _end_contract(s: MarketState, i: int, j: int, share: float) -> float:
+    """Lab i stops ``share`` of its work at vendor j; returns the $M/yr that must be re-placed.
+
+    The spend becomes unplaced and the lab reviews at once, re-placing it by its own rules (as when a vendor
+    leaves the market, ``Vendor.leave_market``). A full end also drops the vendor from the lab's target split
+    and considered set, so only a new inquiry can bring it back. Peers see the withdrawal as any other exit.
+    """
+    ended = float(s.spend_musd[i, j]) * share
+    s.spend_musd[i, j] -= ended
+    s.unplaced_musd[i] += ended
+    s.withdrawn_musd[i, j] += ended
+    if share >= 1.0:
+        s.spend_musd[i, j] = 0.0
+        s.considered[i, j] = False
+    placed = s.spend_musd[i].sum()
+    if placed > 0:
+        s.target_share[i] = s.spend_musd[i] / placed
+    s.review_now[i] = True
+    return ended
+
+
 def live_event_problem(s: MarketState, event: Event) -> str:
     """Why an event cannot be applied to the running market ('' when it can)."""
     vendor = getattr(event, "vendor", None)
@@ -52,6 +74,8 @@ def live_event_problem(s: MarketState, event: Event) -> str:
         k = s.investor_names.index(event.investor)
         if s.is_strategic[k]:
             return f"investor: '{event.investor}' is not a venture fund"
+    if isinstance(event, ContractEnd) and event.lab not in s.lab_names:
+        return f"lab: unknown lab '{event.lab}' (known: {', '.join(s.lab_names)})"
     if isinstance(event, LeadershipDeparture):
         try:
             _strategic_investor_index(s, event.to)
@@ -95,5 +119,11 @@ def apply_event(model: MarketModel, event: Event) -> None:
             model.add_vendor(event.vendor, event.segment, event.capacity_musd, event.quality,
                              event.price_index, event.cash_musd, event.owners)
             s.entrants_this_week += 1
+        case ContractEnd():
+            i, j = s.lab_names.index(event.lab), s.vendor_names.index(event.vendor)
+            ended = _end_contract(s, i, j, event.share)
+            model.log_event("contract_end", event.lab, event.vendor, ended,
+                            f"{event.lab} ended {event.share:.0%} of its contract with {event.vendor} "
+                            f"(${ended:,.0f}M/yr to re-place)")
         case _:
             raise TypeError(f"not an event: {event!r}")
