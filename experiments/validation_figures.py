@@ -101,3 +101,17 @@ def vendor_shares(shock: list[RunDigest], path: Path) -> Path:
     ax.set_ylim(0, 1)
     ax.legend(loc="upper left", fontsize=8, ncol=2)
     return _finish(fig, ax, path, "Vendor revenue shares (median over seeds, renormalised)", "share of revenue")
+
+
+def precedent(runs: list[RunDigest], cast: StoryCast, path: Path) -> Path:
+    """P9: the precedent vendor's revenue and capacity, as a share of their pre-shock levels."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    vendor = cast.precedent_vendor
+    for part, label, color in (("revenue", "revenue", "#d62728"), ("capacity", "capacity", "#1f77b4")):
+        series = [getattr(r, part)[vendor] / getattr(r, part)[vendor].loc[-1] for r in runs]
+        _plot_band(ax, _band(series), label, color)
+    for level in (0.6, 0.8):
+        ax.axhline(level, color="#999999", linewidth=1, linestyle="--")
+    ax.set_ylim(bottom=0)
+    return _finish(fig, ax, path, f"The precedent: {vendor} loses {cast.precedent_client} (P9)",
+                   "share of the pre-shock level")
