@@ -24,7 +24,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from labelmarket.experiments.digest import RunDigest, digest_run, shock_roles
+from labelmarket.experiments.digest import RunDigest, digest_run, largest_rival_client, shock_roles
+from labelmarket.experiments.patterns import StoryCast
 from labelmarket.experiments.worker_pool import spawn_process_pool
 from labelmarket.scenarios.loader import load_scenario, validate_document
 from labelmarket.scenarios.schema import Assurance, LeadershipDeparture, Scenario
@@ -33,7 +34,15 @@ STRONG_ASSURANCE = 0.95      # as scenarios/strong_assurances.toml
 PROBE_TALENT_SHARE = 0.9     # the owner probe: nine tenths of the owned vendor's key talent leaves
 PRECEDENT_SCENARIO = "appen_2024"
 BATCH_RUNS = 4               # runs per worker task (each run takes ~0.1 s)
-ROLES = ("shock", "no_shock", "strong_assurances", "talent_loss_only", "owner_probe", "precedent")
+
+
+def story_cast(base: str | Path | Scenario = "meta_scale_2025") -> StoryCast:
+    """The cast of the patterns, with the target, the acquirer and its largest rival client read from the
+    base scenario's shock."""
+    scenario = load_scenario(base)
+    roles = shock_roles(scenario)
+    return StoryCast(largest_rival=largest_rival_client(scenario, roles), acquirer_lab=roles.acquirer_lab or "",
+                     target_vendor=roles.vendor)
 
 
 def shock_event_names(scenario: Scenario) -> list[str]:

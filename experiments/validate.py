@@ -16,21 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from labelmarket.experiments import validation_figures as figures
-from labelmarket.experiments.digest import RunDigest, largest_rival_client, shock_roles
-from labelmarket.experiments.pattern_runs import pattern_runs, run_variants
+from labelmarket.experiments.digest import RunDigest
+from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, CheckRow, StoryCast, evaluate
-from labelmarket.scenarios.loader import load_scenario
 
 BASE_SCENARIO = "meta_scale_2025"
-
-
-def story_cast(base: str = BASE_SCENARIO) -> StoryCast:
-    """The cast of the patterns, with the target, the acquirer and its largest rival client read from the
-    scenario's shock."""
-    scenario = load_scenario(base)
-    roles = shock_roles(scenario)
-    return StoryCast(largest_rival=largest_rival_client(scenario, roles), acquirer_lab=roles.acquirer_lab or "",
-                     target_vendor=roles.vendor)
 
 
 def validation_runs(seeds: int, workers: int | None, base: str = BASE_SCENARIO) -> dict[str, list[RunDigest]]:
