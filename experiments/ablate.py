@@ -158,7 +158,7 @@ def ablate(scenario: str, seeds: int, out: Path | None, workers: int, force: boo
     return 0
 
 
-def _positive(text: str) -> int:
+def positive_count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -173,10 +173,10 @@ def add_ablate_parser(subparsers: argparse._SubParsersAction) -> None:
                                    description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", nargs="?", default="meta_scale_2025", metavar="SCENARIO",
                         help="a bundled scenario with an ownership shock, or a .toml path (default: meta_scale_2025)")
-    parser.add_argument("--seeds", type=_positive, default=10, metavar="N", help="seeds 1..N (default 10)")
+    parser.add_argument("--seeds", type=positive_count, default=10, metavar="N", help="seeds 1..N (default 10)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="report folder (default runs/ablation-<UTC time>)")
-    parser.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, metavar="N",
+    parser.add_argument("--workers", type=positive_count, default=os.cpu_count() or 1, metavar="N",
                         help="processes (default: all cores)")
     parser.add_argument("--force", action="store_true", help="replace an existing labelmarket folder at --out")
     parser.add_argument("--mechanism", action="append", choices=[m.name for m in switchable()], metavar="NAME",
