@@ -1,9 +1,11 @@
 """Pattern-oriented calibration by rejection (Grimm et al. 2005; Railsback & Grimm 2019, ch. 20).
 
-Candidate behaviour-parameter sets are drawn by Latin hypercube over plausible bounds; each candidate runs the
-scenarios the patterns need over the same seeds; a candidate is *rejected* if any pattern criterion fails.
-Among the accepted, the one whose weakest criterion clears its threshold by the largest relative margin is
-reported. No outcome is written into a rule: only parameter values are chosen.
+Candidate behaviour-parameter sets are drawn by Latin hypercube over a box of bounds (``--round box``: the wide,
+sourced calibration box of every mechanism's parameters); each candidate runs every run the patterns need over
+the same seeds; a candidate is *rejected* if any criterion of a **calibration target** fails (the
+validation-only patterns are recorded, never used to reject: ``labelmarket.experiments.patterns.PATTERN_USE``).
+Among the accepted, the one whose weakest calibration-target criterion clears its threshold by the largest
+relative margin is reported. No outcome is written into a rule: only parameter values are chosen.
 
 ``python -m labelmarket.experiments.calibrate --candidates 96 --seeds 10 --out runs/calibration`` writes
 ``candidates.csv`` (one row per candidate: parameters, each criterion's margin, accepted) and
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 from pathlib import Path
 
 import numpy as np
@@ -22,10 +23,10 @@ import pandas as pd
 from scipy.stats import qmc, spearmanr
 from tqdm import tqdm
 
-from labelmarket.experiments.digest import RunDigest, digest_run
-from labelmarket.experiments.patterns import SCENARIOS_NEEDED, evaluate
-from labelmarket.experiments.worker_pool import spawn_process_pool
+from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
+from labelmarket.experiments.patterns import CALIBRATION, PATTERN_USE, evaluate
 from labelmarket.scenarios.behaviour import Behaviour
+from labelmarket.scenarios.mechanisms import box_bounds
 
 # Round 1 searched wide bounds (a sub-range of each parameter's admissible range in scenarios/behaviour.py);
 # round 2 narrowed them toward where round 1's sensitivities pointed (docs/calibration.md tells the story).
@@ -63,12 +64,9 @@ SEARCH_BOUNDS: dict[str, tuple[float, float]] = {
     "vc_herding": (6.0, 12.0),
     "vc_entry_share": (0.3, 0.8),
 }
-ROUNDS = {"wide": WIDE_BOUNDS, "narrow": SEARCH_BOUNDS}
-
-
-def criterion_key(index: int, pattern: str, criterion: str) -> str:
-    """A column name that is the same for every candidate (criteria quote run-dependent numbers)."""
-    return f"{pattern}.{index}: " + re.sub(r"\s*\([^)]*\d[^)]*\)", "", criterion)
+# The next calibration searches the wide, sourced box of every mechanism's parameters (scenarios/mechanisms.py;
+# docs/calibration.md, "Calibration box"), never a box narrowed toward success.
+ROUNDS = {"wide": WIDE_BOUNDS, "narrow": SEARCH_BOUNDS, "box": box_bounds()}
 
 
 def candidate_sets(n: int, seed: int, bounds: dict[str, tuple[float, float]] = SEARCH_BOUNDS
@@ -84,38 +82,32 @@ def candidate_sets(n: int, seed: int, bounds: dict[str, tuple[float, float]] = S
     return rows
 
 
-def _run_job(job: tuple[int, dict[str, float], str, int]) -> tuple[int, RunDigest]:
-    cid, params, scenario, seed = job
-    return cid, digest_run(scenario, seed, {f"behaviour.{k}": v for k, v in params.items()})
-
-
 def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int = 2025,
               bounds: dict[str, tuple[float, float]] = SEARCH_BOUNDS) -> pd.DataFrame:
-    """Evaluate every candidate on every pattern; one row per candidate."""
+    """Evaluate every candidate on every criterion; one row per candidate. A candidate is accepted when every
+    calibration target passes (validation-only patterns are recorded, never used to reject)."""
     candidates = candidate_sets(n_candidates, lhs_seed, bounds)
-    jobs = [(cid, params, name, seed) for cid, params in enumerate(candidates)
-            for name in SCENARIOS_NEEDED for seed in seeds]
-    runs: dict[int, dict[str, list[RunDigest]]] = {cid: {n: [] for n in SCENARIOS_NEEDED}
-                                                   for cid in range(len(candidates))}
-    with spawn_process_pool(workers) as pool:
-        for cid, digest in tqdm(pool.map(_run_job, jobs, chunksize=8), total=len(jobs), unit="run",
-                                desc="calibration runs", mininterval=5.0):
-            runs[cid][digest.scenario].append(digest)
+    variants = {cid: {f"behaviour.{k}": v for k, v in params.items()} for cid, params in enumerate(candidates)}
+    cast = story_cast()
     records = []
-    for cid, params in enumerate(candidates):
-        rows = evaluate(runs[cid])
-        margins = {criterion_key(n, r.pattern, r.criterion): r.margin for n, r in enumerate(rows)}
-        records.append({"candidate": cid, **params, **margins,
-                        "accepted": all(r.passed for r in rows), "weakest_margin": min(r.margin for r in rows)})
+    progress = tqdm(total=len(candidates), unit="candidate", desc="calibration", mininterval=5.0)
+    for cid, runs in run_variants(pattern_runs(), variants, seeds, workers=workers):
+        rows = evaluate(runs, cast)
+        targets = [r for r in rows if r.use == CALIBRATION]
+        records.append({"candidate": cid, **candidates[cid], **{f"{r.key}": r.margin for r in rows},
+                        "accepted": all(r.passed for r in targets),
+                        "weakest_margin": min(r.margin for r in targets)})
+        progress.update()
+    progress.close()
     return pd.DataFrame(records)
 
 
 def sensitivity(table: pd.DataFrame) -> pd.DataFrame:
-    """Spearman rank correlation of each parameter with each pattern's weakest margin."""
-    criteria = [c for c in table.columns if c.startswith("P") and ":" in c]
+    """Spearman rank correlation of each searched parameter with each pattern's weakest margin."""
+    criteria = [c for c in table.columns if c.split(".")[0] in PATTERN_USE]
     patterns = sorted({c.split(".")[0] for c in criteria})
-    weakest = pd.DataFrame({p: table[[c for c in criteria if c.startswith(p + ".")]].min(axis=1) for p in patterns})
-    params = [p for p in WIDE_BOUNDS if p in table.columns]
+    weakest = pd.DataFrame({p: table[[c for c in criteria if c.split(".")[0] == p]].min(axis=1) for p in patterns})
+    params = [p for p in Behaviour.model_fields if p in table.columns and table[p].nunique() > 1]
     out = pd.DataFrame(index=params, columns=patterns, dtype=float)
     for param in params:
         for p in patterns:
@@ -140,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     sens = sensitivity(table)
     sens.to_csv(args.out / "sensitivity.csv")
     accepted = table[table["accepted"]].sort_values("weakest_margin", ascending=False)
-    print(f"{len(accepted)} of {len(table)} candidates accepted (all patterns pass at {args.seeds} seeds)")
+    print(f"{len(accepted)} of {len(table)} candidates accepted (every calibration target passes at {args.seeds} "
+          "seeds)")
     print(sens.to_string())
     if len(accepted):
         best = accepted.iloc[0]
