@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CheckRow, evaluate
@@ -52,8 +53,11 @@ def run_ablation(base: str | Path, seeds: list[int], workers: int,
     chosen = switchable() if mechanisms is None else mechanisms
     cast = story_cast(base)
     started = time.perf_counter()
-    rows = {variant: evaluate(runs, cast) for variant, runs in
-            run_variants(pattern_runs(base), ablation_variants(base, chosen), seeds, workers=workers)}
+    variants = ablation_variants(base, chosen)
+    rows = {}
+    for variant, runs in tqdm(run_variants(pattern_runs(base), variants, seeds, workers=workers),
+                              total=len(variants), unit="variant", desc="ablation", mininterval=5.0):
+        rows[variant] = evaluate(runs, cast)
     return Ablation(str(base), seeds, chosen, rows, time.perf_counter() - started)
 
 

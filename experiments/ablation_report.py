@@ -27,21 +27,33 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
-def mechanism_summary(result: Ablation, carries: pd.DataFrame) -> pd.DataFrame:
-    """Per mechanism: its switch, what it claims, what it carries and blocks, and a one-word verdict."""
+def consistent(effect_median: float, effect_p10: float, effect_p90: float) -> bool:
+    """A paired effect that points one way: nonzero median, and the 10th-90th percentile range does not
+    straddle zero. A flip without it is a knife-edge criterion tipping over on noise."""
+    return bool(effect_median != 0 and not np.isnan(effect_median) and (effect_p10 >= 0 or effect_p90 <= 0))
+
+
+def mechanism_summary(result: Ablation, carries: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFrame:
+    """Per mechanism: its switch, what it claims, what it carries (and of that, what rests on a consistent
+    paired effect) and blocks, and a one-word verdict."""
+    flips = criteria[criteria["flipped"]]
+    steady = {(v, p) for v, p, m, lo, hi in zip(flips.variant, flips.pattern, flips.effect_median, flips.effect_p10,
+                                                   flips.effect_p90, strict=True) if consistent(m, lo, hi)}
     records = []
     for m in result.mechanisms:
         row = carries.loc[m.name] if m.name in carries.index else pd.Series(dtype=str)
         carried = [p for p, cell in row.items() if cell == "carries"]
         blocked = [p for p, cell in row.items() if cell == "blocks"]
-        unshown = [p for p in m.claims if p not in carried]
-        verdict = ("carries what it claims" if m.claims and not unshown else
-                   "carries a pattern it does not claim" if carried and not m.claims else
+        shown = [p for p in carried if (m.name, p) in steady]
+        claimed_shown = [p for p in m.claims if p in shown]
+        verdict = ("claims shown" if m.claims and len(claimed_shown) == len(m.claims) else
+                   "claims partly shown" if claimed_shown else
                    "claims not shown" if m.claims else
-                   "carries nothing" if not carried else "carries")
+                   "carries nothing (claims nothing)" if not shown else "carries a pattern it does not claim")
         records.append({"mechanism": m.name, "ODD": m.odd_section,
                         "switch": ", ".join(f"{k} = {v}" for k, v in (m.off or {}).items()),
                         "claims": " ".join(m.claims) or "–", "carries": " ".join(carried) or "–",
+                        "consistent effect": " ".join(shown) or "–",
                         "blocks": " ".join(blocked) or "–", "verdict": verdict})
     return pd.DataFrame.from_records(records)
 
@@ -87,13 +99,15 @@ def heatmap(table: pd.DataFrame, path: Path) -> Path:
 def write_ablation_report(folder: Path, result: Ablation) -> None:
     carries = carry_table(result.rows)
     criteria = criterion_table(result.rows)
-    summary = mechanism_summary(result, carries)
+    summary = mechanism_summary(result, carries, criteria)
     carries.to_csv(folder / "carries.csv", index_label="mechanism")
     criteria.to_csv(folder / "criteria.csv", index=False)
     summary.to_csv(folder / "mechanisms.csv", index=False)
     picture = heatmap(criteria, folder / "ablation.png")
     full = criteria[criteria["variant"] == FULL][["key", "use", "over", "value", "passed"]]
     flips = criteria[criteria["flipped"] & (criteria["variant"] != FULL)]
+    flips = flips.assign(consistent=["yes" if consistent(m, lo, hi) else "no" for m, lo, hi in
+                                     zip(flips.effect_median, flips.effect_p10, flips.effect_p90, strict=True)])
     flip_rows = flips.assign(effect=[f"{_fmt(m)} ({_fmt(lo)} to {_fmt(hi)})" for m, lo, hi in
                                      zip(flips.effect_median, flips.effect_p10, flips.effect_p90, strict=True)],
                              value=flips["value"].map(_fmt), now=np.where(flips["passed"], "pass", "FAIL"))
@@ -106,7 +120,10 @@ def write_ablation_report(folder: Path, result: Ablation) -> None:
         f"scenario and every counterfactual the patterns need, seeds {result.seeds[0]}-{result.seeds[-1]} "
         f"(common random numbers); {result.seconds:.0f} s wall time. A mechanism **carries** a pattern when the "
         "pattern passes with the full model and fails without it; it **blocks** one when the pattern fails with "
-        "the full model and passes without it. A pattern passes when all its criteria pass.",
+        "the full model and passes without it. A pattern passes when all its criteria pass. *Consistent effect* "
+        "lists the carried patterns where a flipped criterion's paired effect points one way over seeds (nonzero "
+        "median, 10th-90th percentile range not straddling zero); a flip without one is a knife-edge criterion "
+        "tipping over on noise.",
         "",
         "## What carries what",
         "",
@@ -128,7 +145,8 @@ def write_ablation_report(folder: Path, result: Ablation) -> None:
         "Effect: the criterion's per-seed value with the mechanism off minus its value in the full model, same "
         "seed; median over seeds (10th to 90th percentile).",
         "",
-        _markdown(flip_rows[["variant", "key", "now", "value", "effect"]]) if len(flip_rows) else "None.",
+        _markdown(flip_rows[["variant", "key", "now", "value", "effect", "consistent"]]) if len(flip_rows)
+        else "None.",
         "",
         f"![ablation heatmap]({picture.name})",
         "",

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
+from tqdm import tqdm
 
 from labelmarket.experiments.ablate import positive_count, check_base
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
@@ -46,8 +47,9 @@ def run_map(base: str | Path, points: list[dict[str, float]], seeds: list[int], 
     cast = story_cast(base)
     variants = {f"point {i}": {f"behaviour.{k}": v for k, v in p.items()} for i, p in enumerate(points)}
     records = []
-    for (variant, runs), params in zip(run_variants(pattern_runs(base), variants, seeds, workers=workers), points,
-                                       strict=True):
+    batch = run_variants(pattern_runs(base), variants, seeds, workers=workers)
+    progress = tqdm(batch, total=len(variants), unit="point", desc="robustness map", mininterval=5.0)
+    for (variant, runs), params in zip(progress, points, strict=True):
         rows = evaluate(runs, cast)
         record = {"point": variant, **params} | {f"pass:{r.key}": r.passed for r in rows}
         for pattern in PATTERN_USE:

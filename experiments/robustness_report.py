@@ -50,7 +50,8 @@ def _markdown(frame: pd.DataFrame) -> str:
 
     head = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "|" + "---|" * len(frame.columns)
-    return "\n".join([head, rule, *("| " + " | ".join(cell(v) for v in r) + " |" for r in frame.itertuples(index=False))])
+    body = ["| " + " | ".join(cell(v) for v in r) + " |" for r in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
 
 
 def write_robustness_report(folder: Path, scenario: str, table: pd.DataFrame, seeds: int, seconds: float) -> None:

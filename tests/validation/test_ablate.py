@@ -104,6 +104,14 @@ def test_paired_effects_are_per_seed_differences():
     assert (median, low, high) == (-0.5, -2.0, 0.0)   # the two infinities differ by nothing
 
 
+def test_a_flip_counts_as_consistent_only_when_the_paired_effect_points_one_way():
+    from labelmarket.experiments.ablation_report import consistent
+
+    assert consistent(-1.5, -5.0, 0.0) and consistent(0.25, 0.2, 0.3)
+    assert not consistent(-1.0, -2.0, 2.0)      # seeds disagree on the sign: a knife-edge tipping over
+    assert not consistent(0.0, -2.0, 1.0) and not consistent(float("nan"), 0.0, 0.0)
+
+
 # -------------------------------------------------------------------------------------- end to end
 def test_ablate_end_to_end_on_the_toy_scenario(tmp_path, capsys):
     out = tmp_path / "ablation"
