@@ -33,10 +33,11 @@ def _plot_band(ax: plt.Axes, band: pd.DataFrame, label: str, color: str, style: 
     ax.plot(band.index, band["median"], style, color=color, label=label, linewidth=2)
 
 
-def _finish(fig: plt.Figure, ax: plt.Axes, path: Path, title: str, ylabel: str) -> Path:
+def _finish(fig: plt.Figure, ax: plt.Axes, path: Path, title: str, ylabel: str,
+            xlabel: str = "weeks since the ownership shock") -> Path:
     ax.axvline(0, color="black", linewidth=1, linestyle=":")
     ax.set_title(title)
-    ax.set_xlabel("weeks since the ownership shock")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=9)
@@ -114,4 +115,4 @@ def precedent(runs: list[RunDigest], cast: StoryCast, path: Path) -> Path:
         ax.axhline(level, color="#999999", linewidth=1, linestyle="--")
     ax.set_ylim(bottom=0)
     return _finish(fig, ax, path, f"The precedent: {vendor} loses {cast.precedent_client} (P9)",
-                   "share of the pre-shock level")
+                   "share of the level before the contract ends", xlabel="weeks since the contract ended")
