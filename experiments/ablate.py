@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from labelmarket.experiments.digest import largest_rival_client, shock_roles
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CheckRow, evaluate
 from labelmarket.experiments.result_folder import check_folder, default_folder, manifest, write_folder
@@ -129,16 +130,21 @@ def criterion_table(rows: dict[str, list[CheckRow]]) -> pd.DataFrame:
 
 
 def check_base(scenario: str | Path) -> None:
-    """A base scenario must load and have an ownership shock with a rival client (ScenarioError otherwise)."""
-    load_scenario(scenario)
+    """A base scenario must load and have an ownership shock whose acquirer has a rival client at the target
+    (ScenarioError otherwise, naming the file)."""
+    loaded = load_scenario(scenario)
+    where = str(scenario_path(scenario))
     try:
-        cast = story_cast(scenario)
+        roles = shock_roles(loaded)
     except ValueError as err:
-        raise ScenarioError(str(scenario_path(scenario)), "events", str(err),
-                            "the patterns need an ownership_change event whose acquirer has rivals") from None
-    if not cast.acquirer_lab:
-        raise ScenarioError(str(scenario_path(scenario)), "events", "the shock is not an ownership change",
+        raise ScenarioError(where, "events", str(err)) from None
+    if roles.acquirer_lab is None:
+        raise ScenarioError(where, "events", "its shock is a contract_end, not an ownership change",
                             "the patterns need an ownership_change event")
+    try:
+        largest_rival_client(loaded, roles)
+    except ValueError as err:
+        raise ScenarioError(where, "labs", str(err), "the patterns need a rival of the acquirer") from None
 
 
 def ablate(scenario: str, seeds: int, out: Path | None, workers: int, force: bool,

@@ -152,6 +152,8 @@ def test_ablate_refuses_bad_input_with_one_line(tmp_path, capsys):
         assert main(["ablate", *args]) == 2, why
         lines = capsys.readouterr().err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("labelmarket ablate: error: "), (why, lines)
+        assert {"no ownership shock": "not an ownership change", "no such scenario": "no such scenario file",
+                "not a labelmarket folder": "not a labelmarket folder"}[why] in lines[0]
     assert (stranger / "keep.txt").read_text() == "precious"
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
     assert main(["ablate", "toy", "--seeds", "0"]) == 2
