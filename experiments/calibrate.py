@@ -1,7 +1,7 @@
 """Pattern-oriented calibration by rejection (Grimm et al. 2005; Railsback & Grimm 2019, ch. 20).
 
 Candidate behaviour-parameter sets are drawn by Latin hypercube over plausible bounds; each candidate runs the
-scenarios the patterns need over the same seeds; a candidate is *rejected* if any pattern criterion fails.
+scenarios the patterns need over the same seeds; a candidate is *rejected* if any calibration-target criterion fails (validation-only patterns are recorded, never used to reject).
 Among the accepted, the one whose weakest criterion clears its threshold by the largest relative margin is
 reported. No outcome is written into a rule: only parameter values are chosen.
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shlex
 import sys
 from datetime import UTC, datetime
@@ -27,14 +26,14 @@ import pandas as pd
 from scipy.stats import qmc, spearmanr
 from tqdm import tqdm
 
-from labelmarket.experiments.digest import RunDigest, digest_run
 from labelmarket.experiments.output_folder import staged_output_folder, write_manifest
-from labelmarket.experiments.patterns import SCENARIOS_NEEDED, evaluate
+from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
+from labelmarket.experiments.patterns import CALIBRATION, PATTERN_USE, evaluate
 from labelmarket.experiments.run_folder import git_revision, package_versions
 from labelmarket.experiments.validate import at_least_one
-from labelmarket.experiments.worker_pool import spawn_process_pool
 from labelmarket.scenarios.behaviour import Behaviour
 from labelmarket.scenarios.errors import LabelmarketError, one_line
+from labelmarket.scenarios.mechanisms import box_bounds
 
 # Round 1 searched wide bounds (a sub-range of each parameter's admissible range in scenarios/behaviour.py);
 # round 2 narrowed them toward where round 1's sensitivities pointed (docs/calibration.md tells the story).
@@ -72,14 +71,12 @@ SEARCH_BOUNDS: dict[str, tuple[float, float]] = {
     "vc_herding": (6.0, 12.0),
     "vc_entry_share": (0.3, 0.8),
 }
-ROUNDS = {"wide": WIDE_BOUNDS, "narrow": SEARCH_BOUNDS}
+# The next calibration searches the wide, sourced box of every mechanism's parameters (scenarios/mechanisms.py;
+# docs/calibration.md, "Calibration box"), never a box narrowed toward success.
+ROUNDS = {"wide": WIDE_BOUNDS, "narrow": SEARCH_BOUNDS, "box": box_bounds()}
 CALIBRATION_KIND = "calibration"
 PROG = "python -m labelmarket.experiments.calibrate"
 
-
-def criterion_key(index: int, pattern: str, criterion: str) -> str:
-    """A column name that is the same for every candidate (criteria quote run-dependent numbers)."""
-    return f"{pattern}.{index}: " + re.sub(r"\s*\([^)]*\d[^)]*\)", "", criterion)
 
 
 def candidate_sets(n: int, seed: int, bounds: dict[str, tuple[float, float]] = SEARCH_BOUNDS
@@ -95,38 +92,32 @@ def candidate_sets(n: int, seed: int, bounds: dict[str, tuple[float, float]] = S
     return rows
 
 
-def _run_job(job: tuple[int, dict[str, float], str, int]) -> tuple[int, RunDigest]:
-    cid, params, scenario, seed = job
-    return cid, digest_run(scenario, seed, {f"behaviour.{k}": v for k, v in params.items()})
-
-
 def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int = 2025,
               bounds: dict[str, tuple[float, float]] = SEARCH_BOUNDS) -> pd.DataFrame:
-    """Evaluate every candidate on every pattern; one row per candidate."""
+    """Evaluate every candidate on every criterion; one row per candidate. A candidate is accepted when every
+    calibration target passes (validation-only patterns are recorded, never used to reject)."""
     candidates = candidate_sets(n_candidates, lhs_seed, bounds)
-    jobs = [(cid, params, name, seed) for cid, params in enumerate(candidates)
-            for name in SCENARIOS_NEEDED for seed in seeds]
-    runs: dict[int, dict[str, list[RunDigest]]] = {cid: {n: [] for n in SCENARIOS_NEEDED}
-                                                   for cid in range(len(candidates))}
-    with spawn_process_pool(workers) as pool:
-        for cid, digest in tqdm(pool.map(_run_job, jobs, chunksize=8), total=len(jobs), unit="run",
-                                desc="calibration runs", mininterval=5.0):
-            runs[cid][digest.scenario].append(digest)
+    variants = {cid: {f"behaviour.{k}": v for k, v in params.items()} for cid, params in enumerate(candidates)}
+    cast = story_cast()
     records = []
-    for cid, params in enumerate(candidates):
-        rows = evaluate(runs[cid])
-        margins = {criterion_key(n, r.pattern, r.criterion): r.margin for n, r in enumerate(rows)}
-        records.append({"candidate": cid, **params, **margins,
-                        "accepted": all(r.passed for r in rows), "weakest_margin": min(r.margin for r in rows)})
+    progress = tqdm(total=len(candidates), unit="candidate", desc="calibration", mininterval=5.0)
+    for cid, runs in run_variants(pattern_runs(), variants, seeds, workers=workers):
+        rows = evaluate(runs, cast)
+        targets = [r for r in rows if r.use == CALIBRATION]
+        records.append({"candidate": cid, **candidates[cid], **{f"{r.key}": r.margin for r in rows},
+                        "accepted": all(r.passed for r in targets),
+                        "weakest_margin": min(r.margin for r in targets)})
+        progress.update()
+    progress.close()
     return pd.DataFrame(records)
 
 
 def sensitivity(table: pd.DataFrame) -> pd.DataFrame:
-    """Spearman rank correlation of each parameter with each pattern's weakest margin."""
-    criteria = [c for c in table.columns if c.startswith("P") and ":" in c]
+    """Spearman rank correlation of each searched parameter with each pattern's weakest margin."""
+    criteria = [c for c in table.columns if c.split(".")[0] in PATTERN_USE]
     patterns = sorted({c.split(".")[0] for c in criteria})
-    weakest = pd.DataFrame({p: table[[c for c in criteria if c.startswith(p + ".")]].min(axis=1) for p in patterns})
-    params = [p for p in WIDE_BOUNDS if p in table.columns]
+    weakest = pd.DataFrame({p: table[[c for c in criteria if c.split(".")[0] == p]].min(axis=1) for p in patterns})
+    params = [p for p in Behaviour.model_fields if p in table.columns and table[p].nunique() > 1]
     out = pd.DataFrame(index=params, columns=patterns, dtype=float)
     for param in params:
         for p in patterns:
@@ -156,7 +147,7 @@ def run_calibration(args: argparse.Namespace, argv: list[str]) -> None:
             "versions": package_versions(), "git": git_revision(),
             "created_utc": datetime.now(UTC).isoformat(timespec="seconds")})
     accepted = table[table["accepted"]].sort_values("weakest_margin", ascending=False)
-    print(f"{len(accepted)} of {len(table)} candidates accepted (all patterns pass at {args.seeds} seeds)")
+    print(f"{len(accepted)} of {len(table)} candidates accepted (every calibration target passes at {args.seeds} seeds)")
     print(sens.to_string())
     if len(accepted):
         best = accepted.iloc[0]

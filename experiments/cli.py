@@ -5,6 +5,8 @@
     labelmarket check SCENARIO [--set KEY=VALUE ...]
     labelmarket scenarios
     labelmarket validate [--seeds N] ...      (experiments/validate.py)
+    labelmarket ablate [SCENARIO] ...         (experiments/ablate.py)
+    labelmarket robustness [SCENARIO] ...     (experiments/robustness.py)
     labelmarket sweep SWEEP.toml ...          (experiments/sweep/cli.py)
     labelmarket analyze RUN_DIR ...           (experiments/analysis/cli.py)
     labelmarket viz [SCENARIO] [--port N]     (viz/serve.py)
@@ -198,13 +200,17 @@ def scenarios_command(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------------- parser
 def add_other_commands(commands: argparse._SubParsersAction) -> None:
     """The subcommands other packages provide, each registered by its own module."""
+    from labelmarket.experiments.ablate import add_ablate_parser
     from labelmarket.experiments.analysis.cli import add_analyze_parser
     from labelmarket.experiments.expect_command import add_test_parser
+    from labelmarket.experiments.robustness import add_robustness_parser
     from labelmarket.experiments.sweep.cli import add_sweep_parser
     from labelmarket.experiments.validate import add_validate_parser
     from labelmarket.viz.serve import add_viz_parser
 
     add_validate_parser(commands)
+    add_ablate_parser(commands)
+    add_robustness_parser(commands)
     add_sweep_parser(commands)
     add_analyze_parser(commands)
     add_viz_parser(commands)

@@ -1,44 +1,55 @@
 """A compact digest of one run: just what the pattern checks and the validation figures read.
 
-Runs happen in worker processes; a digest is small and picklable, so 30 seeds x 5 scenarios travel back
-to the parent cheaply.
+Runs happen in worker processes; a digest is small and picklable, so many seeds x scenarios travel back to
+the parent cheaply. Every series is indexed by the *relative* week (model week - ``meta.reference_week``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from labelmarket.model.runner import run_scenario
 from labelmarket.scenarios.loader import load_scenario
-from labelmarket.scenarios.schema import OwnershipChange, Scenario
+from labelmarket.scenarios.schema import ContractEnd, OwnershipChange, Scenario
+
+MARKET_SERIES = ["hhi", "effective_vendors", "vc_committed_musd", "entrants", "unmet_musd"]
 
 
 @dataclass(frozen=True)
 class ShockRoles:
-    """Who plays which part in the story, derived from the scenario (never from a rule)."""
+    """Who plays which part in the story, derived from the scenario's events (never from a rule)."""
 
-    vendor: str             # the vendor the rival buys into
-    acquirer_lab: str       # the lab whose investor buys the stake
-    reference_week: int     # model week called "week 0" in the patterns
+    vendor: str                     # the vendor the shock strikes
+    acquirer_lab: str | None        # the lab whose investor buys the stake (None: no ownership change)
+    reference_week: int             # model week called "week 0" in the patterns
+    lost_client: str | None = None  # the lab that ends its contract (a contract_end shock)
 
 
 def shock_roles(scenario: Scenario) -> ShockRoles:
-    """The target vendor and acquirer of the scenario's first ownership change (enabled or not)."""
-    events = [e for e in scenario.events.values() if isinstance(e, OwnershipChange)]
-    if not events:
-        raise ValueError(f"scenario '{scenario.meta.name}' has no ownership_change event to validate against")
-    first = min(events, key=lambda e: e.week)
-    lab = scenario.investors[first.investor].lab or first.investor
-    return ShockRoles(first.vendor, lab, scenario.meta.reference_week)
+    """The shock of a scenario: its first ownership change (enabled or not), else its first contract end."""
+    stakes = [e for e in scenario.events.values() if isinstance(e, OwnershipChange)]
+    if stakes:
+        first = min(stakes, key=lambda e: e.week)
+        lab = scenario.investors[first.investor].lab or first.investor
+        return ShockRoles(first.vendor, lab, scenario.meta.reference_week)
+    ends = [e for e in scenario.events.values() if isinstance(e, ContractEnd)]
+    if ends:
+        first_end = min(ends, key=lambda e: e.week)
+        return ShockRoles(first_end.vendor, None, scenario.meta.reference_week, lost_client=first_end.lab)
+    raise ValueError(f"scenario '{scenario.meta.name}' has no ownership_change or contract_end event to "
+                     "validate against")
 
 
 def largest_rival_client(scenario: Scenario, roles: ShockRoles) -> str:
     """The lab with the largest initial spend at the target vendor among the acquirer's rivals."""
     rivals = {name: lab.contracts.get(roles.vendor, 0.0) for name, lab in scenario.labs.items()
-              if lab.rivals.get(roles.acquirer_lab, 0.0) > 0 and name != roles.acquirer_lab}
+              if roles.acquirer_lab and lab.rivals.get(roles.acquirer_lab, 0.0) > 0 and name != roles.acquirer_lab}
     if not rivals:
         raise ValueError(f"no lab in '{scenario.meta.name}' is a rival of {roles.acquirer_lab}")
     return max(rivals, key=rivals.__getitem__)
@@ -46,32 +57,56 @@ def largest_rival_client(scenario: Scenario, roles: ShockRoles) -> str:
 
 @dataclass
 class RunDigest:
-    """Weekly series of one run, indexed by *relative* week (model week - reference week)."""
+    """Weekly series of one run, indexed by relative week (model week - reference week)."""
 
     scenario: str
     seed: int
-    market: pd.DataFrame          # index rel_week; hhi, effective_vendors, vc_committed_musd, entrants, unmet_musd
-    inquiries: pd.DataFrame       # index rel_week; one column per vendor
-    shares: pd.DataFrame          # index rel_week; one column per vendor (revenue share)
-    target_spend: pd.DataFrame    # index rel_week; one column per lab: spend at the target vendor, $M/yr
+    target: str                   # the vendor the shock strikes
+    market: pd.DataFrame          # hhi, effective_vendors, vc_committed_musd, entrants, unmet_musd
+    inquiries: pd.DataFrame       # one column per vendor: inquiries received that week
+    shares: pd.DataFrame          # one column per vendor: revenue share
+    revenue: pd.DataFrame         # one column per vendor: revenue, $M/yr
+    capacity: pd.DataFrame        # one column per vendor: capacity, $M/yr (0 once it has left the market)
+    active: pd.DataFrame          # one column per vendor: still in the market
+    target_spend: pd.DataFrame    # one column per lab: its spend at the target vendor, $M/yr
+    drawdown: pd.DataFrame        # columns (lab, vendor): largest peak-to-trough drop of that spend so far, 0..1
 
 
-def digest_run(scenario_name: str, seed: int, overrides: dict | None = None) -> RunDigest:
-    """Run one scenario and keep what validation needs (the allocations frame is reduced to one vendor)."""
-    scenario = load_scenario(scenario_name, overrides)
+def max_drawdown(spend: pd.DataFrame) -> pd.DataFrame:
+    """Running maximum of 1 - spend / (its running peak), per column; 0 while the peak is 0.
+
+    The share of a lab's spend at a vendor it has moved away at most, up to each week (peak to trough).
+    """
+    peak = spend.cummax()
+    drop = (1.0 - spend / peak.where(peak > 0)).fillna(0.0).clip(lower=0.0)
+    return drop.cummax()
+
+
+def digest_run(source: str | Path | Scenario, seed: int, overrides: Mapping[str, Any] | None = None) -> RunDigest:
+    """Run one scenario and keep what validation needs (the allocations frame is reduced to drawdowns)."""
+    scenario = load_scenario(source, dict(overrides) if overrides else None)
     roles = shock_roles(scenario)
     result = run_scenario(scenario, seed=seed)
     offset = roles.reference_week
     market = result.market.set_index(result.market["week"] - offset)
     market.index.name = "rel_week"
     vendors = result.vendors.assign(rel_week=result.vendors["week"] - offset)
-    alloc = result.allocations[result.allocations["vendor"] == roles.vendor]
-    target = alloc.assign(rel_week=alloc["week"] - offset).pivot(index="rel_week", columns="lab",
-                                                                 values="spend_musd")
+
+    def by_vendor(column: str, fill: Any) -> pd.DataFrame:
+        return vendors.pivot(index="rel_week", columns="vendor", values=column).fillna(fill)
+
+    alloc = result.allocations.assign(rel_week=result.allocations["week"] - offset)
+    spend = alloc.pivot(index="rel_week", columns=["lab", "vendor"], values="spend_musd").fillna(0.0)
+    spend = spend.loc[:, spend.max() > 0]
+    target = alloc[alloc["vendor"] == roles.vendor].pivot(index="rel_week", columns="lab", values="spend_musd")
     return RunDigest(
-        scenario=scenario.meta.name, seed=seed,
-        market=market[["hhi", "effective_vendors", "vc_committed_musd", "entrants", "unmet_musd"]],
-        inquiries=vendors.pivot(index="rel_week", columns="vendor", values="inquiries").fillna(0).astype(np.int64),
-        shares=vendors.pivot(index="rel_week", columns="vendor", values="share").fillna(0.0),
+        scenario=scenario.meta.name, seed=seed, target=roles.vendor,
+        market=market[MARKET_SERIES],
+        inquiries=by_vendor("inquiries", 0).astype(np.int64),
+        shares=by_vendor("share", 0.0),
+        revenue=by_vendor("revenue_musd", 0.0),
+        capacity=by_vendor("capacity_musd", 0.0),
+        active=by_vendor("active", False).astype(bool),
         target_spend=target,
+        drawdown=max_drawdown(spend),
     )

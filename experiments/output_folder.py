@@ -35,7 +35,7 @@ from labelmarket.scenarios.errors import LabelmarketError, one_line
 MANIFEST_FILE = "manifest.json"
 MARKER_FIELD = "labelmarket_output"
 CONTENTS_FIELD = "contents"
-KINDS = ("run", "validation", "calibration", "sweep", "analysis")
+KINDS = ("run", "validation", "calibration", "sweep", "analysis", "ablation", "robustness")
 TMP_PREFIX = ".tmp-"
 LEGACY_RUN_KEYS = ("scenario_sha256", "seed", "replay")
 LEGACY_RUN_FILES = frozenset({MANIFEST_FILE, "scenario.toml", "market.parquet", "vendors.parquet",

@@ -33,10 +33,11 @@ def _plot_band(ax: plt.Axes, band: pd.DataFrame, label: str, color: str, style: 
     ax.plot(band.index, band["median"], style, color=color, label=label, linewidth=2)
 
 
-def _finish(fig: plt.Figure, ax: plt.Axes, path: Path, title: str, ylabel: str) -> Path:
+def _finish(fig: plt.Figure, ax: plt.Axes, path: Path, title: str, ylabel: str,
+            xlabel: str = "weeks since the ownership shock") -> Path:
     ax.axvline(0, color="black", linewidth=1, linestyle=":")
     ax.set_title(title)
-    ax.set_xlabel("weeks since the ownership shock")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=9)
@@ -101,3 +102,17 @@ def vendor_shares(shock: list[RunDigest], path: Path) -> Path:
     ax.set_ylim(0, 1)
     ax.legend(loc="upper left", fontsize=8, ncol=2)
     return _finish(fig, ax, path, "Vendor revenue shares (median over seeds, renormalised)", "share of revenue")
+
+
+def precedent(runs: list[RunDigest], cast: StoryCast, path: Path) -> Path:
+    """P9: the precedent vendor's revenue and capacity, as a share of their pre-shock levels."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    vendor = cast.precedent_vendor
+    for part, label, color in (("revenue", "revenue", "#d62728"), ("capacity", "capacity", "#1f77b4")):
+        series = [getattr(r, part)[vendor] / getattr(r, part)[vendor].loc[-1] for r in runs]
+        _plot_band(ax, _band(series), label, color)
+    for level in (0.6, 0.8):
+        ax.axhline(level, color="#999999", linewidth=1, linestyle="--")
+    ax.set_ylim(bottom=0)
+    return _finish(fig, ax, path, f"The precedent: {vendor} loses {cast.precedent_client} (P9)",
+                   "share of the level before the contract ends", xlabel="weeks since the contract ended")

@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     FUNDING = "funding"                            # a fund's own decision to invest (the funds' rule)
     ENTRY = "entry"                                # a new vendor entered (event or a fund's founding)
     EXIT = "exit"                                  # a vendor ran out of cash and left
+    CONTRACT_END = "contract_end"                  # a buyer ended (part of) a contract, no ownership change (event)
 
 
 NAN = math.nan
@@ -65,10 +66,11 @@ class LogEntry:
     capacity_musd: float = NAN               # an entrant's capacity, $M/yr
     quality: float = NAN                     # an entrant's quality, 0..1
     sector_heat: float = NAN                 # the heat of the segment a fund invested in
+    contract_share: float = NAN              # share of a contract a buyer ended (contract_end event)
 
 
 # The columns events.parquet adds after week, kind, actor, target, amount_musd, cause, in this order.
 DRIVER_COLUMNS = ("destination", "other_destinations", "value_gap", "trust", "alarm_trust", "exposure",
                   "contagion", "rival_owner", "rival_stake", "rival_voting", "talent_to",
                   "own_stake_in_destination", "stake", "voting", "talent_share", "promise", "strength",
-                  "capacity_musd", "quality", "sector_heat")
+                  "capacity_musd", "quality", "sector_heat", "contract_share")

@@ -1,4 +1,5 @@
-"""Scheduled and live events: ownership changes, assurances, departures, divestments, funding and entries.
+"""Scheduled and live events: ownership changes, assurances, departures, divestments, funding, entries and
+contract ends.
 
 ``apply_event`` is the one door through which an event changes the market, whether the scenario scheduled it
 or a teacher fired it from the dashboard (``MarketModel.apply``). It changes the state through the actors'
@@ -15,6 +16,7 @@ from labelmarket.model.state import MarketState
 from labelmarket.scenarios.behaviour import Behaviour
 from labelmarket.scenarios.schema import (
     Assurance,
+    ContractEnd,
     Divestment,
     Entry,
     Event,
@@ -37,6 +39,27 @@ def _strategic_investor_index(s: MarketState, name: str) -> int:
     raise KeyError(name)
 
 
+def _end_contract(s: MarketState, i: int, j: int, share: float) -> float:
+    """Lab i stops ``share`` of its work at vendor j; returns the $M/yr that must be re-placed.
+
+    The spend becomes unplaced and the lab reviews at once, re-placing it by its own rules (as when a vendor
+    leaves the market, ``Vendor.leave_market``). A full end also drops the vendor from the lab's target split
+    and considered set, so only a new inquiry can bring it back. Peers see the withdrawal as any other exit.
+    """
+    ended = float(s.spend_musd[i, j]) * share
+    s.spend_musd[i, j] -= ended
+    s.unplaced_musd[i] += ended
+    s.withdrawn_musd[i, j] += ended
+    if share >= 1.0:
+        s.spend_musd[i, j] = 0.0
+        s.considered[i, j] = False
+    placed = s.spend_musd[i].sum()
+    if placed > 0:
+        s.target_share[i] = s.spend_musd[i] / placed
+    s.review_now[i] = True
+    return ended
+
+
 def live_event_problem(s: MarketState, event: Event) -> str:
     """Why an event cannot be applied to the running market ('' when it can)."""
     vendor = getattr(event, "vendor", None)
@@ -51,6 +74,8 @@ def live_event_problem(s: MarketState, event: Event) -> str:
         k = s.investor_names.index(event.investor)
         if s.is_strategic[k]:
             return f"investor: '{event.investor}' is not a venture fund"
+    if isinstance(event, ContractEnd) and event.lab not in s.lab_names:
+        return f"lab: unknown lab '{event.lab}' (known: {', '.join(s.lab_names)})"
     if isinstance(event, LeadershipDeparture):
         try:
             _strategic_investor_index(s, event.to)
@@ -91,5 +116,9 @@ def apply_event(s: MarketState, b: Behaviour, rng: np.random.Generator, event: E
             s.entrants_this_week += 1
             return [LogEntry(EventKind.ENTRY, event.vendor, "", event.cash_musd,
                              capacity_musd=event.capacity_musd, quality=event.quality)]
+        case ContractEnd():
+            i, j = s.lab_names.index(event.lab), s.vendor_names.index(event.vendor)
+            ended = _end_contract(s, i, j, event.share)
+            return [LogEntry(EventKind.CONTRACT_END, event.lab, event.vendor, ended, contract_share=event.share)]
         case _:
             raise TypeError(f"not an event: {event!r}")

@@ -36,6 +36,9 @@ def cause(entry: LogEntry) -> str:
         case EventKind.ENTRY:
             return (f"{entry.actor} entered the market with ${entry.capacity_musd:,.0f}M/yr capacity, "
                     f"quality {entry.quality:.2f}")
+        case EventKind.CONTRACT_END:
+            return (f"{entry.actor} ended {entry.contract_share:.0%} of its contract with {entry.target} "
+                    f"(${entry.amount_musd:,.0f}M/yr to re-place)")
         case EventKind.EXIT:
             return f"{entry.actor} left the market (cash ran out); clients must move ${entry.amount_musd:,.0f}M/yr"
     raise ValueError(f"no cause for event kind {entry.kind!r}")

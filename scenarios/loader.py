@@ -134,7 +134,8 @@ def apply_overrides(doc: dict[str, Any], overrides: Mapping[str, Any], source: s
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
-    tags = {"ownership_change", "assurance", "leadership_departure", "divestment", "entry", "venture_funding"}
+    tags = {"ownership_change", "assurance", "leadership_departure", "divestment", "entry", "venture_funding",
+            "contract_end"}
     parts = [str(p) for i, p in enumerate(loc) if not (i >= 2 and loc[0] == "events" and i == 2 and p in tags)]
     return ".".join(p for p in parts if p != "[key]")
 

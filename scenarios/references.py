@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from labelmarket.scenarios.schema import (
     Assurance,
+    ContractEnd,
     VentureFunding,
     Divestment,
     Entry,
@@ -76,6 +77,9 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
                 problems.append((f"{path}.investor", f"'{ev.investor}' is not a venture fund"))
             if ev.vendor is not None:
                 known("vendor", ev.vendor, all_vendors, f"{path}.vendor")
+        if isinstance(ev, ContractEnd):
+            known("lab", ev.lab, labs, f"{path}.lab")
+            known("vendor", ev.vendor, vendors, f"{path}.vendor")
         if isinstance(ev, LeadershipDeparture):
             known("strategic investor or its lab", ev.to, strategic_targets, f"{path}.to")
         if isinstance(ev, Entry):

@@ -145,8 +145,18 @@ class VentureFunding(EventBase):
     segment: str = Field("managed_labelling", min_length=1, description="Segment of a new entrant.")
 
 
+class ContractEnd(EventBase):
+    """A buyer ends (or shrinks) its contract with one vendor for reasons outside the model, with no ownership
+    change: the Appen precedent (Google ended its Appen contract in early 2024)."""
+
+    kind: Literal["contract_end"]
+    lab: str = Field(description="The buyer that ends its contract.")
+    vendor: str = Field(description="The vendor whose contract ends.")
+    share: Share = Field(1.0, description="Share of the lab's spend at the vendor that ends (1 = all of it).")
+
+
 Event = Annotated[
-    Union[OwnershipChange, Assurance, LeadershipDeparture, Divestment, Entry, VentureFunding],
+    Union[OwnershipChange, Assurance, LeadershipDeparture, Divestment, Entry, VentureFunding, ContractEnd],
     Field(discriminator="kind"),
 ]
 

@@ -50,7 +50,7 @@ def temporaries(folder: Path) -> list[str]:
 def no_simulation(monkeypatch):
     """A refusal must come before any simulation: running one fails the test."""
     monkeypatch.setattr("labelmarket.model.runner.run_scenario", lambda *a, **k: pytest.fail("the run started"))
-    monkeypatch.setattr("labelmarket.experiments.validate.run_ensemble",
+    monkeypatch.setattr("labelmarket.experiments.validate.validation_runs",
                         lambda *a, **k: pytest.fail("the ensemble started"))
     monkeypatch.setattr("labelmarket.experiments.calibrate.calibrate",
                         lambda *a, **k: pytest.fail("the calibration started"))
