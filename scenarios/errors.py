@@ -1,10 +1,30 @@
-"""The one error type that bad scenario input raises.
+"""The one error type that bad scenario input raises, and the escaping that keeps its message one line.
 
 Every message names the file, the field path and the reason, and where it can, the fix. The CLI prints
-``str(error)`` and exits with status 2.
+``str(error)`` and exits with status 2. Names come from user files, so every part of a message is shown with
+``repr``-style escapes for anything unprintable (a newline, an ANSI escape, NUL): a name can neither forge a
+second error line nor drive the terminal.
 """
 
 from __future__ import annotations
+
+FIELD_SHOWN_CHARS = 160  # a field path longer than this (names nested deep) is cut in the message
+
+
+def printable(text: object) -> str:
+    """``text`` with every unprintable character escaped as ``repr`` would (``\\n``, ``\\x1b``, ``\\x00``)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+
+
+def quoted(name: object) -> str:
+    """A user-given name for a message: quoted and escaped like ``repr`` ('Scale AI', 'Tiny\\nCo')."""
+    return repr(str(name))
+
+
+def listing(names: list[str], most: int = 12) -> str:
+    """Names for a hint ('known: ...'), at most ``most`` of them, each quoted."""
+    shown = ", ".join(quoted(n) for n in names[:most])
+    return shown + (f", ... ({len(names)} in all)" if len(names) > most else "") if names else "none"
 
 
 class ScenarioError(ValueError):
@@ -18,8 +38,9 @@ class ScenarioError(ValueError):
         self.field = field
         self.reason = reason
         self.hint = hint
-        where = f"{source}: {field}" if field else source
+        shown = field if len(field) <= FIELD_SHOWN_CHARS else field[:FIELD_SHOWN_CHARS] + "..."
+        where = f"{source}: {shown}" if field else source
         text = f"{where}: {reason}"
         if hint:
             text += f" ({hint})"
-        super().__init__(text)
+        super().__init__(printable(text))
