@@ -95,11 +95,17 @@ class Investor(MarketActor):
 
     @classmethod
     def commit(cls, model: MarketModel, k: int, amount_musd: float, vendor: int | None, segment: str,
-               reason: str) -> int:
+               reason: str) -> int | None:
         """A fund commits capital (never more than it has left): into vendor ``vendor``, or, when that is
-        None, into a new neutral entrant of ``segment``. Returns the vendor funded."""
+        None, into a new neutral entrant of ``segment``. Returns the vendor funded (``vendor`` when the fund
+        has nothing left to invest, which is logged)."""
         s = model.state
         ticket = min(float(amount_musd), float(s.capital_left_musd[k]))
+        if ticket <= 0:  # a fund with no capital left has nothing to invest
+            target = "" if vendor is None else s.vendor_names[vendor]
+            model.log_event("funding", s.investor_names[k], target, 0.0,
+                            f"{s.investor_names[k]} has no capital left: nothing invested ({reason})")
+            return vendor
         if vendor is None:
             j = cls.found_entrant(model, k, segment, ticket)
         else:

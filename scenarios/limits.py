@@ -7,7 +7,7 @@ infinities; none is tight enough to constrain a plausible market (docs/decisions
 from __future__ import annotations
 
 MAX_WEEKS = 1040              # 20 years of weeks: the longest horizon (and `--weeks`) a run may have
-MAX_MUSD = 10_000_000.0       # $10 trillion: no budget, capacity, cash or fund is larger (all money in $M)
+MAX_MUSD = 1e9                # $1 quadrillion ($M): far above any market, far below float overflow
 MAX_SWITCHING_COST = 100.0    # value units; a lab's value of a vendor is of order 1-10
 NAME_MAX_CHARS = 64           # a lab, vendor, investor, event, segment or scenario name
 TEXT_MAX_CHARS = 1000         # meta.description

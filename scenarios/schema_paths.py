@@ -53,6 +53,13 @@ def union_member(schema: Any, kind: Any) -> type[BaseModel] | None:
     return None
 
 
+def union_kinds(schema: Any) -> list[str]:
+    """The ``kind`` of each member of a tagged union of models (the event kinds)."""
+    members = get_args(schema) if get_origin(schema) in (Union, types.UnionType) else ()
+    return [kind for m in members if is_model(m) and "kind" in m.model_fields
+            for kind in get_args(m.model_fields["kind"].annotation)]
+
+
 def child_schema(schema: Any, key: str, node: Any = None) -> tuple[bool, Any]:
     """Whether ``key`` may appear in a table of ``schema``, and the schema of its value.
 

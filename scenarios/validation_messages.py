@@ -18,7 +18,8 @@ from labelmarket.scenarios.errors import quoted
 from labelmarket.scenarios.limits import NAME_MAX_CHARS
 from labelmarket.scenarios.names import SHOWN_CHARS
 from labelmarket.scenarios.schema import Scenario
-from labelmarket.scenarios.schema_paths import declared_anywhere, declared_fields, model_at, union_member
+from labelmarket.scenarios.schema_paths import (declared_anywhere, declared_fields, model_at, union_kinds,
+                                                union_member)
 
 TABLE_EXPECTED = {"dict_type", "model_type", "model_attributes_type"}
 VALUE_EXPECTED = {"float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
@@ -63,7 +64,7 @@ def describe(error: ValidationError) -> tuple[str, str, str]:
         reason = _reason(first)
     if others:
         hints.append(f"and {len(others)} more problem(s)")
-    return field_path(tuple(first["loc"])), reason, " ".join(h for h in hints if h)
+    return field_path(tuple(first["loc"])), reason, "; ".join(h for h in hints if h)
 
 
 def _reason(error: dict[str, Any]) -> str:
@@ -75,7 +76,11 @@ def _reason(error: dict[str, Any]) -> str:
     if kind in VALUE_EXPECTED and isinstance(value, (dict, list)):
         return f"expected {VALUE_EXPECTED[kind]}, got {toml_kind(value)}"
     if kind == "union_tag_not_found":
-        return "an event needs a `kind`"
+        return f"an event needs a kind: one of {', '.join(union_kinds(model_at(error['loc'])))}"
+    if kind == "union_tag_invalid":
+        tag = str(error["ctx"]["tag"])
+        shown = quoted(tag if len(tag) <= SHOWN_CHARS else tag[:SHOWN_CHARS] + "...")
+        return f"unknown event kind {shown}: one of {', '.join(union_kinds(model_at(error['loc'])))}"
     return error["msg"].removeprefix("Value error, ")
 
 
@@ -101,7 +106,7 @@ def _table_words(loc: Sequence[Any], table: Any) -> str:
     path = field_path(loc)
     if loc and loc[0] == "events" and "kind" in declared_fields(table):
         kind = table.model_fields["kind"].annotation.__args__[0]
-        return f"a {kind} event ({path})"
+        return f"an event of kind {quoted(kind)} ({path})"
     return f"[{path}]" if path else "the top level"
 
 
