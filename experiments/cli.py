@@ -39,6 +39,16 @@ class UsageError(Exception):
     """Bad command-line input that is not about a scenario file."""
 
 
+class OneLineErrors(argparse.ArgumentParser):
+    """argparse, with the user's text in its error escaped (an argument holding a newline or an ANSI escape
+    cannot forge a second error line or drive the terminal); its subcommands' parsers are of this class too."""
+
+    def error(self, message: str):
+        from labelmarket.scenarios.errors import printable
+
+        super().error(printable(message))
+
+
 # ------------------------------------------------------------------------------------- argument types
 def _whole(minimum: int, maximum: int | None = None):
     """An argument type for a whole number from ``minimum`` to ``maximum``."""
@@ -159,12 +169,13 @@ def count(n: int, noun: str) -> str:
 
 
 def check_command(args: argparse.Namespace) -> int:
+    from labelmarket.scenarios.errors import printable
     from labelmarket.scenarios.loader import load_scenario, scenario_path
 
     scenario = load_scenario(args.scenario, parse_overrides(args.set) or None)
     strategic = sum(inv.kind == "strategic" for inv in scenario.investors.values())
     scheduled = len(scenario.enabled_events())
-    print(f"OK {scenario_path(args.scenario)} ({scenario.meta.name}): {count(len(scenario.labs), 'lab')}, "
+    print(f"OK {printable(scenario_path(args.scenario))} ({scenario.meta.name}): {count(len(scenario.labs), 'lab')}, "
           f"{count(len(scenario.vendors), 'vendor')}, {count(len(scenario.investors), 'investor')} "
           f"({strategic} strategic, {len(scenario.investors) - strategic} venture), "
           f"{count(len(scenario.events), 'event')} ({scheduled} enabled), {scenario.meta.horizon_weeks} weeks")
@@ -206,7 +217,7 @@ def add_other_commands(commands: argparse._SubParsersAction) -> None:
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The ``labelmarket`` parser; given ``argv`` that names one of this module's commands, the other
     packages' subcommands are left out (they are not needed to parse it)."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrors(
         prog="labelmarket",
         description="Agent-based simulation of the AI training-data market after an ownership shock.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -156,6 +156,16 @@ def test_every_kind_of_name_must_be_printable_and_bounded(old, new, workdir, cap
     refused(["check", "odd.toml"], capsys, "odd.toml", "a name")
 
 
+@pytest.mark.parametrize("args", [["run", "toy", "extra\n\x1b[31mx"], ["run", "toy", "--weeks", "3\nlabelmarket"],
+                                  ["run", "--synthetic", "labs=\x1b[2J"]])
+def test_arguments_in_usage_errors_are_escaped(args, workdir, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert len(errors) == 1 and "\x1b" not in err and "Traceback" not in err
+    assert "\\n" in errors[0] or "\\x1b" in errors[0]
+
+
 def test_names_in_reference_errors_are_escaped(workdir, capsys):
     refused(["check", "toy", "--set", 'events.alpha_stake.vendor="Big\\u0007Co"'], capsys,
             "events.alpha_stake.vendor", r"'Big\x07Co'")
@@ -217,6 +227,34 @@ def test_a_scenario_file_too_large_for_the_machine_is_refused(workdir, capsys, m
     monkeypatch.setattr("labelmarket.scenarios.size.physical_memory_bytes", lambda: 200 * 2**20)
     refused(["run", "toy", "--out", "out"], capsys, "toy.toml", "3 labs x 4 vendors", "the limit of 100.0 MB")
     assert listing(workdir) == []
+
+
+def test_a_scenario_file_larger_than_the_bound_is_refused_unread(workdir, capsys, monkeypatch):
+    monkeypatch.setattr("labelmarket.scenarios.toml_input.MAX_FILE_BYTES", 2 * 2**20)
+    (workdir / "big.toml").write_text(TOY + "#" * 3 * 2**20 + "\n")
+    refused(["check", "big.toml"], capsys, "big.toml", "file larger than 2 MB")
+
+
+def test_the_memory_estimate_grows_with_the_market_and_what_it_records():
+    from labelmarket.scenarios.size import run_memory_bytes
+
+    base = run_memory_bytes(100, 10, 52, None)
+    assert run_memory_bytes(200, 10, 52, None) > base and run_memory_bytes(100, 20, 52, None) > base
+    assert run_memory_bytes(100, 10, 104, None) > base
+    weekly, monthly = run_memory_bytes(100, 10, 52, 1), run_memory_bytes(100, 10, 52, 4)
+    assert weekly - base == 100 * 10 * 53 * 200 and weekly > monthly > base
+
+
+def test_the_memory_estimate_bounds_a_real_run():
+    from labelmarket.scenarios.synthetic import synthetic_memory_bytes
+
+    probe = ("import resource; from labelmarket.model.runner import run_scenario; "
+             "from labelmarket.scenarios.synthetic import synthetic_scenario; "
+             "run_scenario(synthetic_scenario(1500, 300, 0), seed=1, weeks=12); "
+             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) <= synthetic_memory_bytes(1500, 300, 12)
 
 
 # ----------------------------------------------------------------- --set of fields left at their default
