@@ -23,8 +23,10 @@ def quoted(name: object) -> str:
 
 def listing(names: list[str], most: int = 12) -> str:
     """Names for a hint ('known: ...'), at most ``most`` of them, each quoted."""
-    shown = ", ".join(quoted(n) for n in names[:most])
-    return shown + (f", ... ({len(names)} in all)" if len(names) > most else "") if names else "none"
+    if not names:
+        return "none"
+    more = f", ... ({len(names)} in all)" if len(names) > most else ""
+    return ", ".join(quoted(n) for n in names[:most]) + more
 
 
 class ScenarioError(ValueError):

@@ -8,6 +8,7 @@ no NUL, no invisible formatting characters, and no spaces at either end.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -50,7 +51,8 @@ def text_problem(text: str) -> str | None:
     return f"must be one line of printable text, it contains {bad}" if bad else None
 
 
-def _checked(problem):
+def _checked(problem: Callable[[str], str | None]) -> Callable[[str], str]:
+    """A pydantic validator that refuses, with its reason, the text ``problem`` finds fault with."""
     def check(text: str) -> str:
         reason = problem(text)
         if reason:
