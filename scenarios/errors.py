@@ -9,6 +9,7 @@ second error line nor drive the terminal.
 from __future__ import annotations
 
 FIELD_SHOWN_CHARS = 160  # a field path longer than this (names nested deep) is cut in the message
+SOURCE_SHOWN_CHARS = 240  # a file path longer than this is shown by its start and its end
 
 
 def printable(text: object) -> str:
@@ -41,6 +42,8 @@ class ScenarioError(ValueError):
         self.reason = reason
         self.hint = hint
         shown = field if len(field) <= FIELD_SHOWN_CHARS else field[:FIELD_SHOWN_CHARS] + "..."
+        half = SOURCE_SHOWN_CHARS // 2
+        source = source if len(source) <= SOURCE_SHOWN_CHARS else f"{source[:half]}...{source[-half:]}"
         where = f"{source}: {shown}" if field else source
         text = f"{where}: {reason}"
         if hint:

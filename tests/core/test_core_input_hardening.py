@@ -166,6 +166,19 @@ def test_arguments_in_usage_errors_are_escaped(args, workdir, capsys):
     assert "\\n" in errors[0] or "\\x1b" in errors[0]
 
 
+@pytest.mark.parametrize("where", ["a" * 5000, "a\nb\x1b[31m.toml", "x/" * 3000 + "s.toml"])
+def test_an_odd_scenario_path_is_one_short_escaped_line(where, workdir, capsys):
+    for command in ("run", "check"):
+        line = refused([command, where], capsys)
+        assert len(line) < 600
+
+
+def test_an_odd_extends_parent_is_one_line(workdir, capsys):
+    for parent in ("b" * 5000, "a\\u0000b", "/dev/zero", "."):
+        (workdir / "child.toml").write_text(f'extends = "{parent}"\n')
+        refused(["check", "child.toml"], capsys, "child.toml", "extends")
+
+
 def test_names_in_reference_errors_are_escaped(workdir, capsys):
     refused(["check", "toy", "--set", 'events.alpha_stake.vendor="Big\\u0007Co"'], capsys,
             "events.alpha_stake.vendor", r"'Big\x07Co'")
