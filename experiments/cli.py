@@ -131,7 +131,6 @@ def resolve_scenario(args: argparse.Namespace):
             raise
         raise UsageError("--synthetic needs scenarios/synthetic.py (synthetic_scenario), "
                          "which this installation does not have yet") from None
-
     labs, vendors = args.synthetic["labs"], args.synthetic["vendors"]
     check_fits(synthetic_memory_bytes(labs, vendors, args.weeks), "--synthetic",
                f"a run of {labs:,} labs x {vendors:,} vendors")
@@ -175,8 +174,9 @@ def check_command(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, parse_overrides(args.set) or None)
     strategic = sum(inv.kind == "strategic" for inv in scenario.investors.values())
     scheduled = len(scenario.enabled_events())
-    print(f"OK {printable(scenario_path(args.scenario))} ({scenario.meta.name}): {count(len(scenario.labs), 'lab')}, "
-          f"{count(len(scenario.vendors), 'vendor')}, {count(len(scenario.investors), 'investor')} "
+    print(f"OK {printable(scenario_path(args.scenario))} ({scenario.meta.name}): "
+          f"{count(len(scenario.labs), 'lab')}, {count(len(scenario.vendors), 'vendor')}, "
+          f"{count(len(scenario.investors), 'investor')} "
           f"({strategic} strategic, {len(scenario.investors) - strategic} venture), "
           f"{count(len(scenario.events), 'event')} ({scheduled} enabled), {scenario.meta.horizon_weeks} weeks")
     return EXIT_OK

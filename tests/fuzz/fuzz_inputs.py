@@ -125,7 +125,8 @@ set_paths = st.one_of(st.sampled_from([".".join(p) for p in TOY_PATHS]),
                       st.builds(lambda p, f: ".".join((*p, f)), st.sampled_from(TOY_PATHS), st.sampled_from(DECLARED)),
                       st.lists(st.one_of(arg_text, st.sampled_from(DECLARED)), min_size=1, max_size=5).map(".".join))
 set_values = st.one_of(st.sampled_from(["inf", "nan", "-inf", "1e400", "1e308", "[" * 3000, "{" * 50, "{",
-                                        '"a\\u0000b"', "true", "0", "-1", "99999999999999999999", '"' + "a" * 5000 + '"',
+                                        '"a\\u0000b"', "true", "0", "-1", "99999999999999999999",
+                                        '"' + "a" * 5000 + '"',
                                         "[" * 40 + "]" * 40, "x=1", "=", "'", '"\\u001b[31m"']),
                        values.map(_literal).filter(lambda t: "\x00" not in t), arg_text)
 
