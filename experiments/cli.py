@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from labelmarket.scenarios.errors import LabelmarketError, one_line
+from labelmarket.scenarios.limits import MAX_WEEKS
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -52,18 +53,36 @@ class UsageError(LabelmarketError):
         super().__init__("", "", reason, hint)
 
 
+class OneLineErrors(argparse.ArgumentParser):
+    """argparse, with the user's text in its error escaped (an argument holding a newline or an ANSI escape
+    cannot forge a second error line or drive the terminal); its subcommands' parsers are of this class too."""
+
+    def error(self, message: str):
+        super().error(one_line(message))
+
+
 # ------------------------------------------------------------------------------------- argument types
-def _whole(minimum: int):
+def _whole(minimum: int, maximum: int | None = None):
+    """An argument type for a whole number from ``minimum`` to ``maximum``."""
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {_shown(text)}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {_shown(text)}")
         return value
 
     return parse
+
+
+def _shown(text: str) -> str:
+    """A user's argument in a message: escaped, quoted, and cut if long."""
+    from labelmarket.scenarios.errors import quoted
+
+    return quoted(text if len(text) <= 40 else text[:40] + "...")
 
 
 def parse_synthetic(text: str) -> dict[str, int]:
@@ -73,22 +92,22 @@ def parse_synthetic(text: str) -> dict[str, int]:
         key, sep, value = part.partition("=")
         key = key.strip()
         if not sep or key not in ("labs", "vendors") or key in sizes:
-            raise argparse.ArgumentTypeError(f"expected labs=N,vendors=M, got '{text}'")
+            raise argparse.ArgumentTypeError(f"expected labs=N,vendors=M, got {_shown(text)}")
         try:
             sizes[key] = int(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{key} must be a whole number, got '{value.strip()}'") from None
+            raise argparse.ArgumentTypeError(f"{key} must be a whole number, got {_shown(value.strip())}") from None
         if sizes[key] < 1:
             raise argparse.ArgumentTypeError(f"{key} must be at least 1, got {sizes[key]}")
     if set(sizes) != {"labs", "vendors"}:
-        raise argparse.ArgumentTypeError(f"expected labs=N,vendors=M, got '{text}'")
+        raise argparse.ArgumentTypeError(f"expected labs=N,vendors=M, got {_shown(text)}")
     return sizes
 
 
 def parse_overrides(pairs: Sequence[str] | None) -> dict[str, Any]:
     """``["behaviour.stake_weight=2", ...]`` -> {"behaviour.stake_weight": 2.0}; values are TOML literals."""
     from labelmarket.scenarios.errors import ScenarioError
-    from labelmarket.scenarios.loader import SET_SOURCE, parse_set_value
+    from labelmarket.scenarios.overrides import SET_SOURCE, parse_set_value
 
     overrides: dict[str, Any] = {}
     for pair in pairs or ():
@@ -97,29 +116,37 @@ def parse_overrides(pairs: Sequence[str] | None) -> dict[str, Any]:
             raise ScenarioError(SET_SOURCE, pair, "expected KEY=VALUE", "e.g. --set behaviour.contagion_weight=0.4")
         if not value.strip():
             raise ScenarioError(SET_SOURCE, key.strip(), "missing value after '='")
-        overrides[key.strip()] = parse_set_value(value.strip())
+        overrides[key.strip()] = parse_set_value(value.strip(), key.strip())
     return overrides
 
 
 # ------------------------------------------------------------------------------------------- commands
 def resolve_scenario(args: argparse.Namespace):
-    """The validated scenario a ``run`` asks for: a file or bundled name, or a synthetic market."""
-    from labelmarket.scenarios.loader import DEFAULT_SCENARIO, load_scenario
+    """The validated scenario a ``run`` asks for: a file or bundled name, or a synthetic market; either is
+    refused, with the estimate and the limit, when its run would need more memory than this machine has."""
+    from labelmarket.scenarios.loader import DEFAULT_SCENARIO, load_scenario, scenario_path
+    from labelmarket.scenarios.size import check_fits, scenario_memory_bytes
 
     overrides = parse_overrides(args.set)
     if args.synthetic is None:
-        return load_scenario(args.scenario or DEFAULT_SCENARIO, overrides or None)
+        source = args.scenario or DEFAULT_SCENARIO
+        scenario = load_scenario(source, overrides or None)
+        check_fits(scenario_memory_bytes(scenario, args.weeks), str(scenario_path(source)),
+                   f"a run of {len(scenario.labs):,} labs x {len(scenario.vendors):,} vendors")
+        return scenario
     if args.scenario is not None:
         raise UsageError("give either a SCENARIO or --synthetic, not both")
     try:
-        from labelmarket.scenarios.synthetic import synthetic_scenario
+        from labelmarket.scenarios.synthetic import synthetic_memory_bytes, synthetic_scenario
     except ModuleNotFoundError as err:
         if err.name != "labelmarket.scenarios.synthetic":
             raise
         raise UsageError("--synthetic needs scenarios/synthetic.py (synthetic_scenario), "
                          "which this installation does not have yet") from None
-    market = synthetic_scenario(args.synthetic["labs"], args.synthetic["vendors"],
-                                0 if args.seed is None else args.seed)
+    labs, vendors = args.synthetic["labs"], args.synthetic["vendors"]
+    check_fits(synthetic_memory_bytes(labs, vendors, args.weeks), "--synthetic",
+               f"a run of {labs:,} labs x {vendors:,} vendors")
+    market = synthetic_scenario(labs, vendors, 0 if args.seed is None else args.seed)
     return load_scenario(market, overrides or None)
 
 
@@ -160,8 +187,9 @@ def check_command(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, parse_overrides(args.set) or None)
     strategic = sum(inv.kind == "strategic" for inv in scenario.investors.values())
     scheduled = len(scenario.enabled_events())
-    print(f"OK {scenario_path(args.scenario)} ({scenario.meta.name}): {count(len(scenario.labs), 'lab')}, "
-          f"{count(len(scenario.vendors), 'vendor')}, {count(len(scenario.investors), 'investor')} "
+    print(f"OK {one_line(scenario_path(args.scenario))} ({scenario.meta.name}): "
+          f"{count(len(scenario.labs), 'lab')}, {count(len(scenario.vendors), 'vendor')}, "
+          f"{count(len(scenario.investors), 'investor')} "
           f"({strategic} strategic, {len(scenario.investors) - strategic} venture), "
           f"{count(len(scenario.events), 'event')} ({scheduled} enabled), {scenario.meta.horizon_weeks} weeks")
     return EXIT_OK
@@ -220,7 +248,7 @@ def add_other_commands(commands: argparse._SubParsersAction) -> None:
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The ``labelmarket`` parser; given ``argv`` that names one of this module's commands, the other
     packages' subcommands are left out (they are not needed to parse it)."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrors(
         prog="labelmarket",
         description="Agent-based simulation of the AI training-data market after an ownership shock.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -231,8 +259,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                      help="a bundled scenario name (see `labelmarket scenarios`) or a .toml path "
                           "(default: meta_scale_2025)")
     run.add_argument("--seed", type=_whole(0), metavar="N", help="random seed (default: the scenario's meta.seed)")
-    run.add_argument("--weeks", type=_whole(1), metavar="N",
-                     help="weeks to simulate (default: the scenario's meta.horizon_weeks)")
+    run.add_argument("--weeks", type=_whole(1, MAX_WEEKS), metavar="N",
+                     help=f"weeks to simulate, at most {MAX_WEEKS:,} (default: the scenario's meta.horizon_weeks)")
     run.add_argument("--set", action="append", metavar="KEY=VALUE",
                      help="override a scenario field by dotted path, e.g. --set behaviour.contagion_weight=0.4 "
                           "(repeatable; values are TOML literals)")

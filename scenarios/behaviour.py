@@ -21,7 +21,7 @@ def _param(default: float, low: float, high: float, unit: str, meaning: str) -> 
 class Behaviour(BaseModel):
     """Rule constants shared by all agents of a scenario. Defaults are the calibrated values."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
     # --- 1. Labs perceive: conflict exposure (Salop & O'Brien 2000; Allain, Chambolle & Rey 2016)
     stake_weight: float = _param(

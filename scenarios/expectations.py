@@ -54,7 +54,7 @@ class Expectation(BaseModel):
     """One ``[expect.NAME]`` table. Weeks count from the start (model week) or from the shock
     (``meta.reference_week``, the week reports call week 0); negative weeks from the shock are before it."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, serialize_by_alias=True, allow_inf_nan=False)
 
     enabled: bool = Field(True, description="Set false in a scenario that extends another to drop this check.")
     description: str = Field("", description="What the check says, in words (shown when it fails).")

@@ -10,22 +10,27 @@ import copy
 import difflib
 import hashlib
 import json
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import tomli_w
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from labelmarket.scenarios.errors import ScenarioError
+from labelmarket.scenarios.errors import ScenarioError, quoted
 from labelmarket.scenarios.expectations import expectation_problems
+from labelmarket.scenarios.limits import MAX_EXTENDS
+from labelmarket.scenarios.overrides import SET_SOURCE, apply_overrides, parse_set_value
 from labelmarket.scenarios.references import reference_problems
 from labelmarket.scenarios.schema import Scenario
+from labelmarket.scenarios.toml_input import read_toml
+from labelmarket.scenarios.validation_messages import describe
 
 BUNDLED_DIR = Path(__file__).resolve().parent
 DEFAULT_SCENARIO = "meta_scale_2025"
-SET_SOURCE = "--set"
+
+__all__ = ["BUNDLED_DIR", "DEFAULT_SCENARIO", "SET_SOURCE", "apply_overrides", "bundled_scenarios", "load_scenario",
+           "parse_set_value", "scenario_hash", "scenario_path", "scenario_toml", "validate_document"]
 
 
 def bundled_scenarios() -> list[str]:
@@ -33,31 +38,27 @@ def bundled_scenarios() -> list[str]:
     return sorted(p.stem for p in BUNDLED_DIR.glob("*.toml"))
 
 
+def _is_file(path: Path, source: str, field: str = "") -> bool:
+    """Whether ``path`` is a regular file; a path the system cannot even look up is bad input."""
+    try:
+        return path.is_file()
+    except OSError as err:
+        raise ScenarioError(source, field, f"cannot read file: {err.strerror or err}") from None
+
+
 def scenario_path(source: str | Path) -> Path:
     """A bundled name ('toy') or a path; raises ScenarioError naming the bundled ones if neither exists."""
     text = str(source)
     path = Path(text)
-    if path.suffix != ".toml" and "/" not in text and (BUNDLED_DIR / f"{text}.toml").exists():
+    if path.suffix != ".toml" and text in bundled_scenarios():
         return BUNDLED_DIR / f"{text}.toml"
-    if path.is_file():
+    if _is_file(path, text):
         return path
     hint = f"bundled scenarios: {', '.join(bundled_scenarios())}"
     close = difflib.get_close_matches(path.stem, bundled_scenarios(), n=1)
     if close:
-        hint = f"did you mean '{close[0]}'? " + hint
+        hint = f"did you mean {quoted(close[0])}? " + hint
     raise ScenarioError(text, "", "no such scenario file", hint)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        reason = str(err)
-        if "Cannot declare" in reason or "Cannot overwrite" in reason:
-            reason = f"duplicate name or key: {reason}"
-        raise ScenarioError(str(path), "", f"malformed TOML: {reason}") from None
-    except OSError as err:
-        raise ScenarioError(str(path), "", f"cannot read file: {err.strerror}") from None
 
 
 def _deep_merge(base: dict[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
@@ -76,89 +77,19 @@ def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise ScenarioError(str(chain[-1]), "extends", f"extends cycle: {cycle}")
-    doc = _read_toml(path)
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(str(chain[-1]), "extends", f"an extends chain of more than {MAX_EXTENDS} files",
+                            f"it starts at {chain[0]}")
+    doc = read_toml(path)
     parent = doc.pop("extends", None)
     if parent is None:
         return doc
     if not isinstance(parent, str):
         raise ScenarioError(str(path), "extends", "must be a file name string, e.g. extends = \"meta_scale_2025.toml\"")
-    parent_path = (path.parent / parent)
-    if not parent_path.is_file():
-        raise ScenarioError(str(path), "extends", f"parent file '{parent}' not found next to it")
+    parent_path = path.parent / parent
+    if not _is_file(parent_path, str(path), "extends"):
+        raise ScenarioError(str(path), "extends", f"parent file {quoted(parent)} not found next to it")
     return _deep_merge(_resolve_extends(parent_path, (*chain, path)), doc)
-
-
-def parse_set_value(text: str) -> Any:
-    """A ``--set`` value is a TOML literal (0.3, true, "x", [1, 2]); anything else is taken as a bare string."""
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
-
-
-def _schema_child(model: type[BaseModel] | None, key: str) -> tuple[bool, type[BaseModel] | None]:
-    """Whether ``key`` is a declared field of ``model``, and the sub-model it holds (if any)."""
-    if model is None or key not in model.model_fields:
-        return False, None
-    annotation = model.model_fields[key].annotation
-    sub = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-    return True, sub
-
-
-def apply_overrides(doc: dict[str, Any], overrides: Mapping[str, Any], source: str = SET_SOURCE) -> dict[str, Any]:
-    """Set dotted paths in a scenario document. A path must name an existing entry or a declared field."""
-    doc = copy.deepcopy(doc)
-    for dotted, value in overrides.items():
-        keys = [k for k in str(dotted).split(".")]
-        if not dotted or any(not k for k in keys):
-            raise ScenarioError(source, str(dotted), "empty path segment", "use e.g. behaviour.contagion_weight=0.4")
-        node: Any = doc
-        model: type[BaseModel] | None = Scenario
-        for depth, key in enumerate(keys):
-            here = ".".join(keys[: depth + 1])
-            last = depth == len(keys) - 1
-            if not isinstance(node, dict):
-                raise ScenarioError(source, here, f"'{'.'.join(keys[:depth])}' is a value, not a table")
-            declared, sub = _schema_child(model, key)
-            if key not in node and not declared:
-                options = sorted(set(node) | (set(model.model_fields) if model else set()))
-                close = difflib.get_close_matches(key, options, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(options)}"
-                raise ScenarioError(source, here, f"unknown key '{key}'", hint)
-            if last:
-                node[key] = value
-            else:
-                node = node.setdefault(key, {})
-                model = sub
-    return doc
-
-
-def _field_path(loc: tuple[Any, ...]) -> str:
-    tags = {"ownership_change", "assurance", "leadership_departure", "divestment", "entry", "venture_funding",
-            "contract_end"}
-    parts = [str(p) for i, p in enumerate(loc) if not (i >= 2 and loc[0] == "events" and i == 2 and p in tags)]
-    return ".".join(p for p in parts if p != "[key]")
-
-
-def _declared_field_names() -> list[str]:
-    """Every field name the schema declares, at any depth (for 'did you mean' hints)."""
-    names: set[str] = set()
-    pending: list[type[BaseModel]] = [Scenario]
-    seen: set[type[BaseModel]] = set()
-    while pending:
-        model = pending.pop()
-        if model in seen:
-            continue
-        seen.add(model)
-        for name, field in model.model_fields.items():
-            names.add(field.alias or name)  # a key spelled `from` in the file is the field `origin`
-            types = [field.annotation]
-            while types:  # walk dict[str, Annotated[Union[...], ...]] and the like down to the models
-                kind = types.pop()
-                if isinstance(kind, type) and issubclass(kind, BaseModel):
-                    pending.append(kind)
-                types.extend(getattr(kind, "__args__", ()))
-    return sorted(names)
 
 
 def validate_document(doc: Mapping[str, Any], source: str) -> Scenario:
@@ -166,27 +97,7 @@ def validate_document(doc: Mapping[str, Any], source: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as err:
-        errors = err.errors()
-        # A typo shows up twice (an unknown key and a missing field): name the typo first.
-        unknown = [e for e in errors if e["type"] == "extra_forbidden"]
-        first = unknown[0] if unknown else errors[0]
-        field = _field_path(tuple(first["loc"]))
-        reason = first["msg"].removeprefix("Value error, ")
-        hints = []
-        others = [e for e in errors if e is not first]
-        if first["type"] == "extra_forbidden":
-            key = str(first["loc"][-1])
-            reason = f"unknown key '{key}'"
-            close = difflib.get_close_matches(key, _declared_field_names(), n=1)
-            hints.append(f"did you mean '{close[0]}'?" if close else "a typo?")
-            if close:  # the field the typo meant is then missing too: the same problem, not another one
-                meant = (*first["loc"][:-1], close[0])
-                others = [e for e in others if not (e["type"] == "missing" and tuple(e["loc"]) == meant)]
-        if first["type"] == "missing":
-            reason = "required field is missing"
-        if others:
-            hints.append(f"and {len(others)} more problem(s)")
-        raise ScenarioError(source, field, reason, " ".join(hints)) from None
+        raise ScenarioError(source, *describe(err)) from None
     problems = reference_problems(scenario) + expectation_problems(scenario)
     if problems:
         field, reason = problems[0]
@@ -202,7 +113,7 @@ def load_scenario(source: str | Path | Scenario = DEFAULT_SCENARIO,
         if not overrides:
             return source
         doc = source.model_dump(mode="json", exclude_none=True)
-        label = f"scenario '{source.meta.name}'"
+        label = f"scenario {quoted(source.meta.name)}"
     else:
         path = scenario_path(source)
         doc = _resolve_extends(path)

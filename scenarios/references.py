@@ -6,6 +6,7 @@ unique across labs, vendors and investors, and every event must fall inside the 
 
 from __future__ import annotations
 
+from labelmarket.scenarios.errors import listing, quoted
 from labelmarket.scenarios.schema import (
     Assurance,
     ContractEnd,
@@ -25,19 +26,18 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
     entry_names = [e.vendor for e in s.events.values() if isinstance(e, Entry)]
     entrants = set(entry_names)
     for name in sorted({n for n in entry_names if entry_names.count(n) > 1}):
-        problems.append(("events", f"duplicate name '{name}': two entry events create it"))
+        problems.append(("events", f"duplicate name {quoted(name)}: two entry events create it"))
 
     def known(kind: str, name: str, pool: set[str], path: str) -> None:
         if name not in pool:
-            listing = ", ".join(sorted(pool)) or "none"
-            problems.append((path, f"unknown {kind} '{name}' (known: {listing})"))
+            problems.append((path, f"unknown {kind} {quoted(name)} (known: {listing(sorted(pool))})"))
 
     for kind_a, set_a, kind_b, set_b in (("lab", labs, "vendor", vendors), ("lab", labs, "investor", investors),
                                          ("vendor", vendors, "investor", investors),
                                          ("vendor", vendors, "entering vendor", entrants)):
         for name in sorted(set_a & set_b):
             problems.append((f"{kind_b}s.{name}" if kind_b != "entering vendor" else "events",
-                             f"duplicate name '{name}' is both a {kind_a} and a {kind_b}"))
+                             f"duplicate name {quoted(name)} is both a {kind_a} and a {kind_b}"))
 
     all_vendors = vendors | entrants
     rival_names = labs | investors
@@ -67,14 +67,14 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
             if ev.enabled and ev.vendor in entered and ev.vendor not in vendors:
                 entry_at, entry_order = entered[ev.vendor]
                 if (ev.week, order[ev_name]) < (entry_at, entry_order):
-                    problems.append((f"{path}.vendor", f"week {ev.week} names '{ev.vendor}' before it enters "
+                    problems.append((f"{path}.vendor", f"week {ev.week} names {quoted(ev.vendor)} before it enters "
                                                      f"(its entry event is at week {entry_at})"))
             elif ev.enabled and ev.vendor in entrants and ev.vendor not in vendors:
-                problems.append((f"{path}.vendor", f"'{ev.vendor}' never enters: its entry event is disabled"))
+                problems.append((f"{path}.vendor", f"{quoted(ev.vendor)} never enters: its entry event is disabled"))
         if isinstance(ev, VentureFunding):
             known("investor", ev.investor, investors, f"{path}.investor")
             if ev.investor in s.investors and s.investors[ev.investor].kind != "venture":
-                problems.append((f"{path}.investor", f"'{ev.investor}' is not a venture fund"))
+                problems.append((f"{path}.investor", f"{quoted(ev.investor)} is not a venture fund"))
             if ev.vendor is not None:
                 known("vendor", ev.vendor, all_vendors, f"{path}.vendor")
         if isinstance(ev, ContractEnd):

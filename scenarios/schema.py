@@ -2,7 +2,8 @@
 
 A scenario describes a whole market: metadata, labs (buyers), vendors, investors, behaviour parameters and
 scheduled events. Names are the keys of their tables, so a counterfactual that ``extends`` another file names
-only what differs. Unknown keys are errors: a typo must never be silently ignored.
+only what differs. Unknown keys are errors: a typo must never be silently ignored. Every number is finite and
+bounded (scenarios/limits.py), and every name is printable text of bounded length (scenarios/names.py).
 """
 
 from __future__ import annotations
@@ -13,20 +14,22 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from labelmarket.scenarios.behaviour import Behaviour
 from labelmarket.scenarios.expectations import Expectation
+from labelmarket.scenarios.limits import MAX_MUSD, MAX_SWITCHING_COST, MAX_WEEKS
+from labelmarket.scenarios.names import Name, Text
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Week = Annotated[int, Field(ge=0)]
+Money = Annotated[float, Field(ge=0.0, le=MAX_MUSD)]
+Week = Annotated[int, Field(ge=0, le=MAX_WEEKS)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class Meta(Strict):
-    name: str = Field(min_length=1, description="Short identifier of the scenario.")
-    description: str = ""
-    horizon_weeks: int = Field(gt=0, le=1040, description="Weeks simulated after the initial state.")
+    name: Name = Field(description="Short identifier of the scenario.")
+    description: Text = ""
+    horizon_weeks: int = Field(gt=0, le=MAX_WEEKS, description="Weeks simulated after the initial state.")
     seed: int = Field(0, ge=0, description="Default random seed.")
     reference_week: Week = Field(0, description="Model week that reports call 'week 0' (the shock week).")
 
@@ -35,15 +38,16 @@ class Lab(Strict):
     """A buyer of training data: a frontier lab, or another buyer (enterprise, public sector)."""
 
     kind: Literal["frontier_lab", "enterprise", "public_sector"] = "frontier_lab"
-    budget_musd: NonNegative = Field(description="External data budget, $M per year.")
+    budget_musd: Money = Field(description="External data budget, $M per year.")
     growth_per_year: float = Field(0.0, ge=-0.9, le=5.0, description="Budget growth rate per year.")
-    rivals: dict[str, Share] = Field(default_factory=dict,
+    rivals: dict[Name, Share] = Field(default_factory=dict,
                                      description="Rival labs or investors, with rivalry strength 0..1.")
     data_sensitivity: Share = Field(description="How much the lab fears exposure of its data and methods.")
     review_interval_weeks: int = Field(ge=1, le=104, description="Weeks between routine contract reviews.")
-    switching_cost: NonNegative = Field(description="Loyalty bonus for current vendors, in value units.")
+    switching_cost: float = Field(ge=0.0, le=MAX_SWITCHING_COST,
+                                  description="Loyalty bonus for current vendors, in value units.")
     alarm_trust: Share = Field(0.4, description="Trust below which a lab reviews at once.")
-    contracts: dict[str, NonNegative] = Field(default_factory=dict,
+    contracts: dict[Name, Money] = Field(default_factory=dict,
                                               description="Initial spend per vendor, $M per year.")
 
     @model_validator(mode="after")
@@ -60,12 +64,12 @@ class Owner(Strict):
 
 
 class Vendor(Strict):
-    segment: str = Field("managed_labelling", min_length=1, description="Market segment, for VC herding.")
-    capacity_musd: NonNegative = Field(description="Work it can deliver, $M per year.")
+    segment: Name = Field("managed_labelling", description="Market segment, for VC herding.")
+    capacity_musd: Money = Field(description="Work it can deliver, $M per year.")
     quality: Share
     price_index: float = Field(1.0, gt=0.0, le=10.0, description="Price relative to the market (1 = par).")
-    cash_musd: NonNegative = Field(description="Cash on hand, $M.")
-    owners: dict[str, Owner] = Field(default_factory=dict, description="Investor name -> stake.")
+    cash_musd: Money = Field(description="Cash on hand, $M.")
+    owners: dict[Name, Owner] = Field(default_factory=dict, description="Investor name -> stake.")
     neutrality_commitment: Share = Field(0.0, description="Strength of standing neutrality promises.")
 
     @model_validator(mode="after")
@@ -78,8 +82,8 @@ class Vendor(Strict):
 
 class Investor(Strict):
     kind: Literal["strategic", "venture"]
-    lab: str | None = Field(None, description="The lab a strategic investor belongs to.")
-    capital_musd: NonNegative = Field(0.0, description="Capital a venture fund can deploy, $M.")
+    lab: Name | None = Field(None, description="The lab a strategic investor belongs to.")
+    capital_musd: Money = Field(0.0, description="Capital a venture fund can deploy, $M.")
 
     @model_validator(mode="after")
     def _strategic_has_lab(self) -> Investor:
@@ -97,52 +101,53 @@ class EventBase(Strict):
 
 class OwnershipChange(EventBase):
     kind: Literal["ownership_change"]
-    investor: str
-    vendor: str
+    investor: Name
+    vendor: Name
     stake: Share = Field(description="Share of the vendor's equity bought, 0..1.")
     voting: bool = Field(description="Whether the stake carries votes (control) or only financial interest.")
-    cash_musd: NonNegative = Field(0.0, description="Cash the vendor receives from the deal, $M.")
+    cash_musd: Money = Field(0.0, description="Cash the vendor receives from the deal, $M.")
     talent_taken: Share = Field(0.0, description="Share of the vendor's key talent the investor takes.")
 
 
 class Assurance(EventBase):
     kind: Literal["assurance"]
-    vendor: str
+    vendor: Name
     promise: Literal["data_firewall", "non_voting"] = "data_firewall"
     strength: Share = Field(description="How credible and binding the promise is, 0..1.")
 
 
 class LeadershipDeparture(EventBase):
     kind: Literal["leadership_departure"]
-    vendor: str
-    to: str = Field(description="The strategic investor (or its lab) the leaders join.")
+    vendor: Name
+    to: Name = Field(description="The strategic investor (or its lab) the leaders join.")
     talent_share: Share = Field(description="Share of the vendor's key talent that leaves.")
 
 
 class Divestment(EventBase):
     kind: Literal["divestment"]
-    investor: str
-    vendor: str
+    investor: Name
+    vendor: Name
     stake: Share | None = Field(None, description="Stake sold; default all of it.")
 
 
 class Entry(EventBase):
     kind: Literal["entry"]
-    vendor: str = Field(min_length=1, description="Name of the new vendor.")
-    segment: str = "managed_labelling"
-    capacity_musd: NonNegative
+    vendor: Name = Field(description="Name of the new vendor.")
+    segment: Name = "managed_labelling"
+    capacity_musd: Money
     quality: Share
     price_index: float = Field(1.0, gt=0.0, le=10.0)
-    cash_musd: NonNegative
-    owners: dict[str, Owner] = Field(default_factory=dict)
+    cash_musd: Money
+    owners: dict[Name, Owner] = Field(default_factory=dict)
 
 
 class VentureFunding(EventBase):
     kind: Literal["venture_funding"]
-    investor: str = Field(description="The venture fund that invests.")
-    amount_musd: float = Field(gt=0.0, description="Capital committed, $M (capped at what the fund has left).")
-    vendor: str | None = Field(None, description="The vendor funded; omit to found a new neutral entrant.")
-    segment: str = Field("managed_labelling", min_length=1, description="Segment of a new entrant.")
+    investor: Name = Field(description="The venture fund that invests.")
+    amount_musd: float = Field(gt=0.0, le=MAX_MUSD,
+                               description="Capital committed, $M (capped at what the fund has left).")
+    vendor: Name | None = Field(None, description="The vendor funded; omit to found a new neutral entrant.")
+    segment: Name = Field("managed_labelling", description="Segment of a new entrant.")
 
 
 class ContractEnd(EventBase):
@@ -150,8 +155,8 @@ class ContractEnd(EventBase):
     change: the Appen precedent (Google ended its Appen contract in early 2024)."""
 
     kind: Literal["contract_end"]
-    lab: str = Field(description="The buyer that ends its contract.")
-    vendor: str = Field(description="The vendor whose contract ends.")
+    lab: Name = Field(description="The buyer that ends its contract.")
+    vendor: Name = Field(description="The vendor whose contract ends.")
     share: Share = Field(1.0, description="Share of the lab's spend at the vendor that ends (1 = all of it).")
 
 
@@ -165,17 +170,17 @@ class Record(Strict):
     """What the recorder keeps; large synthetic markets switch the labs x vendors frame off."""
 
     allocations: bool = Field(True, description="Record the labs x vendors frame.")
-    allocations_every_weeks: int = Field(1, ge=1, description="Record it every N weeks.")
-    decisions_min_musd: NonNegative = Field(1.0, description="Smallest move written to the event log, $M/yr.")
+    allocations_every_weeks: int = Field(1, ge=1, le=MAX_WEEKS, description="Record it every N weeks.")
+    decisions_min_musd: Money = Field(1.0, description="Smallest move written to the event log, $M/yr.")
 
 
 class Scenario(Strict):
     meta: Meta
-    labs: dict[str, Lab] = Field(min_length=1)
-    vendors: dict[str, Vendor] = Field(min_length=1)
-    investors: dict[str, Investor] = Field(default_factory=dict)
+    labs: dict[Name, Lab] = Field(min_length=1)
+    vendors: dict[Name, Vendor] = Field(min_length=1)
+    investors: dict[Name, Investor] = Field(default_factory=dict)
     behaviour: Behaviour = Field(default_factory=Behaviour)
-    events: dict[str, Event] = Field(default_factory=dict)
+    events: dict[Name, Event] = Field(default_factory=dict)
     record: Record = Field(default_factory=Record)
     expect: dict[str, Expectation] = Field(default_factory=dict, description="Checks for `labelmarket test`.")
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from labelmarket.scenarios.loader import validate_document
 from labelmarket.scenarios.schema import Scenario
+from labelmarket.scenarios.size import run_memory_bytes
 
 HORIZON_WEEKS = 104
 REFERENCE_WEEK = 26
@@ -56,6 +57,17 @@ def synthetic_scenario(labs: int, vendors: int, seed: int, *, horizon_weeks: int
     doc = synthetic_document(labs, vendors, rng, horizon_weeks, reference_week)
     doc["meta"]["seed"] = int(seed)
     return validate_document(doc, f"synthetic_scenario(labs={labs}, vendors={vendors}, seed={seed})")
+
+
+def records_allocations(labs: int, vendors: int, horizon_weeks: int = HORIZON_WEEKS) -> bool:
+    """Whether a synthetic market of this size keeps the labs x vendors allocations frame."""
+    return labs * vendors * (horizon_weeks + 1) <= ALLOCATION_ROWS_LIMIT
+
+
+def synthetic_memory_bytes(labs: int, vendors: int, weeks: int | None = None) -> int:
+    """Estimated peak memory of a run of a synthetic market of this size, known before it is generated."""
+    return run_memory_bytes(labs, vendors, weeks or HORIZON_WEEKS,
+                            1 if records_allocations(labs, vendors) else None)
 
 
 def synthetic_document(n_labs: int, n_vendors: int, rng: np.random.Generator, horizon_weeks: int,
@@ -89,7 +101,6 @@ def synthetic_document(n_labs: int, n_vendors: int, rng: np.random.Generator, ho
 
     buyer = strategic_names[int(rng.integers(n_strategic))]
     target = vendor_names[largest]
-    cells = n_labs * n_vendors * (horizon_weeks + 1)
     return {
         "meta": {"name": f"synthetic_{n_labs}x{n_vendors}",
                  "description": f"Synthetic market: {n_labs} labs, {n_vendors} vendors; {buyer} buys 49 % "
@@ -107,7 +118,7 @@ def synthetic_document(n_labs: int, n_vendors: int, rng: np.random.Generator, ho
             "leadership_departure": {"kind": "leadership_departure", "week": reference_week, "vendor": target,
                                      "to": buyer, "talent_share": 0.08},
         },
-        "record": _record(cells <= ALLOCATION_ROWS_LIMIT, budget),
+        "record": _record(records_allocations(n_labs, n_vendors, horizon_weeks), budget),
     }
 
 

@@ -80,7 +80,7 @@ def serve(scenario: str = DEFAULT_SCENARIO, host: str = DEFAULT_HOST, port: int 
     try:
         scenario = resolve_scenario(scenario)
     except ScenarioError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"labelmarket viz: error: {error}", file=sys.stderr)
         return 2
     if host not in LOOPBACK_HOSTS:
         print(f"warning: serving on {host}: anyone who can reach this address can open the page and drive "
