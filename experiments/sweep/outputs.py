@@ -15,6 +15,8 @@ from labelmarket.experiments.sweep.spec import Outputs
 
 #: The key under which a run function returns its weekly market frame (a DataFrame with a ``week`` column).
 WEEKLY_KEY = "weekly_market"
+#: The keys under which a run function returns its opt-in vendor-level and lab-level weekly series.
+SERIES_KEYS = ("vendor_series", "lab_series")
 
 
 def summarise_run(

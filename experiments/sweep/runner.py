@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from labelmarket.experiments.sweep import out_folder
 from labelmarket.experiments.sweep import progress as progress_bar
 from labelmarket.experiments.sweep.engines import Engine, RunFunction, RunTask, auto_batch_size, batched, make_engine
 from labelmarket.experiments.sweep.samplers import Design, build_design, replicate_seeds, run_key
@@ -35,13 +36,17 @@ from labelmarket.experiments.sweep.store import (
     TMP_MARK,
     WEEKLY_FILE,
     SweepStore,
+    describe_changes,
     write_atomically,
     write_json,
     write_parquet,
 )
 from labelmarket.experiments.sweep.targets import Target, prepare_target
+from labelmarket.experiments.sweep.timeouts import with_time_limit
 
 MANIFEST_FORMAT = 1
+#: Beyond a batch's worth of run time limits, how long the engine waits for any run before it stops, seconds.
+STALL_MARGIN_S = 60.0
 
 
 @dataclass
@@ -86,38 +91,76 @@ def run_sweep(
     run_point: RunFunction | None = None,
     batch_size: int | None = None,
     progress: bool = True,
+    force: bool = False,
+    run_timeout_s: float | None = None,
+    stall_timeout_s: float | None = None,
 ) -> SweepOutcome:
     """Run (or resume) a sweep and return its outcome; the results land in ``out`` (default ``runs/sweep-NAME``).
 
     ``source`` is a sweep file, a dict with the same fields, or a spec. ``workers`` local processes run it
     (default one per core; 1 runs it in this process), or the dask cluster at ``scheduler`` (``tcp://HOST:PORT``),
     or a ready ``engine``. ``run_point`` replaces the labelmarket model with any picklable
-    ``run(params, seed) -> dict``. Bad input raises :class:`SweepError`.
+    ``run(params, seed) -> dict``. ``force`` replaces an existing folder that holds a *different* sweep (only a
+    labelmarket sweep folder; anything else is refused). ``run_timeout_s`` (default: the sweep file's
+    ``run_timeout_s``) stops a run that takes longer and records it as failed. ``stall_timeout_s`` stops the
+    session (finished runs kept) when no run finishes for that long, or when a dask cluster has had no worker for
+    that long (default 60 s without workers; without progress only with a run time limit: a batch's worth of time
+    limits plus 60 s). Bad input raises :class:`SweepError`, before anything is created.
     """
     sweep_file = load_sweep(source)
     spec = sweep_file.spec
+    final_dir = Path(out) if out is not None else default_out_dir(sweep_file)
+    work_dir = final_dir.with_name(TMP_MARK + final_dir.name)
+    out_folder.check_path(final_dir, sweep_file.source, "--out")
+    for folder in (final_dir, work_dir):
+        if out_folder.existing_kind(folder) == "foreign":
+            raise sweep_file.error("--out", out_folder.describe_foreign(folder),
+                                   "choose another folder; labelmarket replaces only its own sweep folders")
+    out_folder.check_parent_writable(final_dir, sweep_file.source, "--out")
+    if scheduler and engine is None:
+        scheduler = check_scheduler(scheduler, sweep_file)
+
     design = build_design(spec)
     seeds = replicate_seeds(spec.seed, spec.replications)
     target = prepare_target(sweep_file, run_point, seeds)
     identity = {"sweep": spec.results_identity(), "target": target.identity}
     sweep_fingerprint = fingerprint(identity)
-
-    final_dir = Path(out) if out is not None else default_out_dir(sweep_file)
-    work_dir = final_dir.with_name(TMP_MARK + final_dir.name)
     runs = _run_table(design, seeds)
-    finished = _already_complete(final_dir, sweep_fingerprint, sweep_file, identity)
-    if finished is not None:
-        return finished
-    _claim_work_dir(final_dir, work_dir, sweep_file)
+    stale = _different_sweeps(final_dir, work_dir, sweep_fingerprint, identity, sweep_file, force)
+    if not stale:
+        finished = _already_complete(final_dir, sweep_fingerprint, sweep_file, identity)
+        if finished is not None:
+            return finished
 
-    store = SweepStore(work_dir)
-    store.open()
+    timeout = run_timeout_s if run_timeout_s is not None else spec.run_timeout_s
+    own_engine = engine is None
+    engine = engine or make_engine(workers, scheduler)
+    try:
+        for folder in stale:
+            out_folder.remove_labelmarket_folder(folder, "sweep", sweep_file.source, "--out")
+        _claim_work_dir(final_dir, work_dir, sweep_file)
+        store = SweepStore(work_dir)
+        store.open()
+    except BaseException:
+        if own_engine:
+            engine.close(cancel=True)
+        raise
     try:
         state = store.bind(identity, sweep_fingerprint, sweep_file.source)
         return _run_in_store(store, state, sweep_file, design, runs, target, final_dir,
-                             engine, workers, scheduler, batch_size, progress)
+                             engine, own_engine, batch_size, progress, timeout, stall_timeout_s)
     finally:
         store.close()
+
+
+def check_scheduler(address: str, sweep_file: SweepFile) -> str:
+    """The scheduler address, checked in seconds before anything is created: its form, dask, and that it answers."""
+    from labelmarket.experiments.sweep.engines import SchedulerError, reachable_scheduler
+
+    try:
+        return reachable_scheduler(address)
+    except SchedulerError as error:
+        raise sweep_file.error("--scheduler", str(error), error.hint) from None
 
 
 def _run_table(design: Design, seeds: list[int]) -> pd.DataFrame:
@@ -131,12 +174,30 @@ def _run_table(design: Design, seeds: list[int]) -> pd.DataFrame:
     )
 
 
+def _different_sweeps(final_dir: Path, work_dir: Path, sweep_fingerprint: str, identity: dict,
+                      sweep_file: SweepFile, force: bool) -> list[Path]:
+    """The existing sweep folders that hold a different sweep: refused, or (``force``) listed for replacing."""
+    stale = []
+    for folder in (final_dir, work_dir):
+        if out_folder.existing_kind(folder) != "sweep":
+            continue
+        state = out_folder.read_identity(folder, STATE_FILE) or {}
+        if state.get("fingerprint") == sweep_fingerprint:
+            continue
+        if not force:
+            changes = describe_changes(state.get("identity", {}), identity)
+            raise sweep_file.error(
+                "", f"this sweep differs from the one already in {folder}: {changes}",
+                "run it into a new folder with --out, restore the sweep file to resume the old one, "
+                "or pass --force to replace it")
+        stale.append(folder)
+    return stale
+
+
 def _already_complete(final_dir: Path, sweep_fingerprint: str, sweep_file: SweepFile, identity: dict) -> SweepOutcome | None:
-    """A whole folder of this sweep with no failures needs no work; a different sweep there is refused."""
+    """A whole folder of this sweep with no failures needs no work."""
     if not (final_dir / STATE_FILE).exists() or not (final_dir / MANIFEST_FILE).exists():
         return None
-    store = SweepStore(final_dir)
-    store.bind(identity, sweep_fingerprint, sweep_file.source)  # refuses a changed sweep
     manifest = json.loads((final_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
     counts = manifest.get("counts", {})
     if counts.get("failed", 0):
@@ -147,17 +208,17 @@ def _already_complete(final_dir: Path, sweep_fingerprint: str, sweep_file: Sweep
 def _claim_work_dir(final_dir: Path, work_dir: Path, sweep_file: SweepFile) -> None:
     """Move a whole folder back to its working name (to retry failures), or create the working folder."""
     if final_dir.exists() and work_dir.exists():
-        raise SweepError(sweep_file.source, "", f"both {final_dir} and {work_dir} exist",
-                         f"keep the one you want and remove the other")
-    if final_dir.exists():
-        if (final_dir / STATE_FILE).exists():
-            os.replace(final_dir, work_dir)
-        elif final_dir.is_dir() and not any(final_dir.iterdir()):
-            final_dir.rmdir()
-        else:
-            raise SweepError(sweep_file.source, "", f"{final_dir} exists and is not a sweep folder",
-                             "choose another folder with --out")
-    work_dir.mkdir(parents=True, exist_ok=True)
+        raise SweepError(sweep_file.source, "--out", f"both {final_dir} and {work_dir} exist",
+                         "keep the one you want and remove the other")
+    try:
+        if final_dir.exists():
+            if (final_dir / STATE_FILE).exists():
+                os.replace(final_dir, work_dir)
+            else:  # an empty folder (anything else was refused before)
+                final_dir.rmdir()
+        work_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise out_folder.unwritable(work_dir, error, sweep_file.source, "--out") from None
 
 
 def _run_in_store(
@@ -168,13 +229,13 @@ def _run_in_store(
     runs: pd.DataFrame,
     target: Target,
     final_dir: Path,
-    engine: Engine | None,
-    workers: int | None,
-    scheduler: str | None,
+    engine: Engine,
+    own_engine: bool,
     batch_size: int | None,
     progress: bool,
+    run_timeout_s: float | None,
+    stall_timeout_s: float | None,
 ) -> SweepOutcome:
-    spec = sweep_file.spec
     started = time.time()
     store.remove_temporaries()
     _write_inputs(store, sweep_file, design)
@@ -186,13 +247,13 @@ def _run_in_store(
     pending_keys = [k for k in dict.fromkeys(runs["run_key"]) if k not in finished]
     tasks = [RunTask(k, params_by_key[k], int(seed_by_key[k])) for k in pending_keys]
 
-    own_engine = engine is None
-    engine = engine or (make_engine(workers, scheduler) if tasks else Engine())
     size = batch_size or auto_batch_size(len(tasks), engine.workers)
+    _watch(engine, size, run_timeout_s, stall_timeout_s)
+    run_point = with_time_limit(target.run_point, run_timeout_s)
     code = git_state()
     notes = _code_change_notes(state.get("sessions", []), code)
     session = {"started": _now(), "engine": engine.describe(), "batch_size": size, "pending_runs": len(tasks),
-               "git": code, "finished": None, "computed": 0}
+               "run_timeout_s": run_timeout_s, "git": code, "finished": None, "computed": 0}
     state.setdefault("sessions", []).append(session)
     write_json(store.root / STATE_FILE, state)
 
@@ -203,7 +264,7 @@ def _run_in_store(
     engine_error = None
     bar = progress_bar.open_bar(sweep_file.name, total=len(runs), done=done_runs, enabled=progress)
     try:
-        for records in engine.run(target.run_point, batched(tasks, size)):
+        for records in engine.run(run_point, batched(tasks, size)):
             for record in records:
                 store.write_record(record, params_by_key[record.key])
                 computed += 1
@@ -228,13 +289,23 @@ def _run_in_store(
                             interrupted=interrupted, engine_error=engine_error, notes=notes)
 
     outcome = consolidate(store, sweep_file, design, runs, target, state)
-    outcome.notes = notes
+    outcome.notes = notes + outcome.notes
     outcome.computed = computed
     outcome.seconds = time.time() - started
+    os.replace(store.root, final_dir)  # still holding the folder's lock: no other sweep can claim it meanwhile
+    store.moved_to(final_dir)
     store.close(finished=True)
-    os.replace(store.root, final_dir)
     outcome.run_dir = final_dir
     return outcome
+
+
+def _watch(engine: Engine, batch_size: int, run_timeout_s: float | None, stall_timeout_s: float | None) -> None:
+    """Set how long the engine may go without progress (or, on a cluster, without workers) before it stops."""
+    if stall_timeout_s is not None:
+        engine.stall_timeout_s = stall_timeout_s
+        engine.no_workers_timeout_s = stall_timeout_s
+    elif run_timeout_s is not None:
+        engine.stall_timeout_s = batch_size * run_timeout_s + STALL_MARGIN_S
 
 
 def _code_change_notes(sessions: list[dict[str, Any]], code: dict[str, Any]) -> list[str]:
@@ -305,8 +376,9 @@ def consolidate(
             write_parquet(store.root / WEEKLY_FILE, frame.reset_index(drop=True))
             weekly_written = True
 
-    failure_list = []
     point_ids = runs.groupby("run_key")["point_id"].apply(list).to_dict()
+    type_notes = type_change_notes(store.type_changes, point_ids, runs)
+    failure_list = []
     for key, failure in failures.items():
         failure_list.append({
             "point_ids": [int(p) for p in point_ids[key]],
@@ -316,10 +388,28 @@ def consolidate(
             "details": f"failures/{key}.json",
         })
     n_failed = int(results["error"].notna().sum())
-    outcome = SweepOutcome(store.root, len(runs), len(runs) - n_failed, n_failed, failures=failure_list)
+    outcome = SweepOutcome(store.root, len(runs), len(runs) - n_failed, n_failed, failures=failure_list,
+                           notes=type_notes)
     manifest = _manifest(sweep_file, design, runs, target, state, outcome, seconds, weekly_written)
+    manifest["type_changes"] = store.type_changes
     write_json(store.root / MANIFEST_FILE, manifest)
     return outcome
+
+
+def type_change_notes(changes: list[dict[str, Any]], point_ids: dict[str, list[int]], runs: pd.DataFrame) -> list[str]:
+    """One line per output whose type changed between runs: where it first changed, and how often."""
+    seeds = dict(zip(runs["run_key"], runs["seed"]))
+    by_output: dict[str, list[dict[str, Any]]] = {}
+    for change in changes:
+        by_output.setdefault(change["column"], []).append(change)
+    notes = []
+    for output, found in by_output.items():
+        first = min(found, key=lambda c: min(point_ids.get(c["run_key"], [0])))
+        point = min(point_ids.get(first["run_key"], [0]))
+        notes.append(f"output '{output}' is {first['found']} at point {point} (seed {seeds.get(first['run_key'])}) "
+                     f"but {first['expected']} in earlier runs: {len(found)} such value(s) are left empty in "
+                     "results.parquet; the other outputs of those runs are kept")
+    return notes
 
 
 def _manifest(sweep_file, design, runs, target, state, outcome, seconds, weekly_written) -> dict[str, Any]:

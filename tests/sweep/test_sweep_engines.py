@@ -131,4 +131,6 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
     path = write_sweep(tmp_path, toy_sweep("grid", replications=1))
     code = sweep_main([str(path), "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "out"), "--no-progress"])
     assert code == 2
-    assert "cannot use the dask scheduler at tcp://127.0.0.1:9: nothing answers" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--scheduler: nothing answers at tcp://127.0.0.1:9" in err and err.count("\n") == 1
+    assert not (tmp_path / "out").exists() and not (tmp_path / ".tmp-out").exists(), "nothing is created"
