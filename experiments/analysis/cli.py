@@ -22,18 +22,27 @@ def add_analyze_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     parser.add_argument("run_dir", metavar="RUN_DIR", help="the folder `labelmarket sweep` wrote")
     parser.add_argument("--output", dest="outputs", action="append", metavar="NAME",
                         help="analyse only this output (repeatable; default: every numeric output)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="analysis folder (default: RUN_DIR/analysis, replaced each time); an existing one "
+                             "is refused unless --force is given and it is an analysis folder")
+    parser.add_argument("--force", action="store_true", help="replace the analysis folder at --out")
     parser.set_defaults(handler=analyze_command)
     return parser
 
 
 def analyze_command(args: argparse.Namespace) -> int:
     from labelmarket.experiments.analysis.report import analyze
+    from labelmarket.experiments.sweep.cli import one_line
     from labelmarket.experiments.sweep.spec import SweepError
 
     try:
-        report = analyze(args.run_dir, args.outputs)
+        report = analyze(args.run_dir, args.outputs, out=args.out, force=args.force)
     except SweepError as error:
-        print(f"labelmarket analyze: error: {error}", file=sys.stderr)
+        print(f"labelmarket analyze: error: {one_line(str(error))}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+        print(f"labelmarket analyze: error: {where}{one_line(error.strerror or str(error))}", file=sys.stderr)
         return 2
     print(f"{report.folder}: {len(report.tables)} table files, {len(report.figures)} figures; "
           f"read {report.folder / 'summary.md'}")

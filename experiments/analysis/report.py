@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from labelmarket.experiments.analysis import figures, indices
 from labelmarket.experiments.analysis.indices import Indices
 from labelmarket.experiments.analysis.tables import markdown_table, write_table
 from labelmarket.experiments.sweep.results import SweepResults, load_results
+from labelmarket.experiments.sweep import out_folder
 from labelmarket.experiments.sweep.spec import SweepError
+from labelmarket.experiments.sweep.store import write_json
 
 ANALYSIS_DIR = "analysis"
 MAX_FAN_PANELS = 5
@@ -38,26 +41,64 @@ class AnalysisReport:
     notes: list[str] = field(default_factory=list)
 
 
-def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int | None = None) -> AnalysisReport:
-    """Analyse a finished sweep folder; return what was written to ``RUN_DIR/analysis/``."""
+def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int | None = None,
+            out: str | Path | None = None, force: bool = False, discover: str | None = None) -> AnalysisReport:
+    """Analyse a finished sweep folder; return what was written to ``out`` (default ``RUN_DIR/analysis/``).
+
+    The default folder is replaced on each analysis. An explicit ``out`` that exists is refused unless it is
+    empty, or ``force`` is given and it is an analysis folder; anything else is never touched. ``discover`` is
+    a condition such as ``"final_hhi > 2500"`` for PRIM scenario discovery.
+    """
     results = load_results(run_dir)
     if not results.complete:
         raise SweepError(str(run_dir), "", "the sweep has not finished",
                          "re-run the sweep command to finish it, then analyse")
-    final = results.run_dir / ANALYSIS_DIR
-    work = results.run_dir / f".tmp-{ANALYSIS_DIR}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    report = _analyze_into(results, work, outputs, seed)
-    shutil.rmtree(final, ignore_errors=True)
-    work.rename(final)
+    final = Path(out) if out is not None else results.run_dir / ANALYSIS_DIR
+    source = str(run_dir)
+    _check_out(final, replace=force or out is None, source=source)
+    work = final.with_name(f".tmp-{final.name}")
+    try:
+        if work.exists():
+            out_folder.remove_labelmarket_folder(work, "analysis", source, "--out")
+        work.mkdir(parents=True)
+        write_json(work / out_folder.ANALYSIS_IDENTITY_FILE,
+                   {"kind": out_folder.ANALYSIS_KIND, "sweep": str(results.run_dir.resolve()),
+                    "written": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        report = _analyze_into(results, work, outputs, seed, discover)
+        if final.exists():
+            out_folder.remove_labelmarket_folder(final, "analysis", source, "--out")
+        work.rename(final)
+    except BaseException as error:
+        if work.exists() and out_folder.existing_kind(work) in ("analysis", "empty"):
+            shutil.rmtree(work, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise out_folder.unwritable(Path(error.filename or final), error, source, "--out") from None
+        raise
     report.folder = final
     report.tables = [final / p.relative_to(work) for p in report.tables]
     report.figures = [final / p.relative_to(work) for p in report.figures]
     return report
 
 
-def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None, seed: int | None) -> AnalysisReport:
+def _check_out(final: Path, *, replace: bool, source: str) -> None:
+    """The ``--out`` rule for analysis folders, checked before anything is written."""
+    out_folder.check_path(final, source, "--out")
+    kind = out_folder.existing_kind(final)
+    if kind == "analysis" and not replace:
+        raise SweepError(source, "--out", f"{final} already holds an analysis", "pass --force to replace it")
+    strangers = out_folder.foreign_entries(final, "analysis") if kind == "analysis" else []
+    if strangers:
+        raise SweepError(source, "--out", f"{final} holds files labelmarket did not write ({', '.join(strangers[:3])})",
+                         "move them away or choose another folder; only labelmarket's own files are replaced")
+    if kind in ("foreign", "sweep"):
+        raise SweepError(source, "--out", out_folder.describe_foreign(final) if kind == "foreign"
+                         else f"{final} is a sweep folder, not an analysis folder",
+                         "choose another folder; labelmarket replaces only its own analysis folders")
+    out_folder.check_parent_writable(final, source, "--out")
+
+
+def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None, seed: int | None,
+                  discover: str | None = None) -> AnalysisReport:
     sweep = results.manifest["resolved"]["sweep"]
     seed = sweep["seed"] if seed is None else seed
     field = "outputs" if outputs else "outputs.analyze"

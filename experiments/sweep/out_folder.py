@@ -23,6 +23,7 @@ from labelmarket.experiments.sweep.spec import SweepError
 NAME_MAX_BYTES = 255
 SWEEP_IDENTITY_FILE = "state.json"
 ANALYSIS_IDENTITY_FILE = "analysis.json"
+ANALYSIS_KIND = "labelmarket-analysis"
 #: Every entry a sweep folder can hold (temporary files carry ``.tmp-`` and are labelmarket's too).
 SWEEP_ENTRIES = frozenset({
     "state.json", "sweep.toml", "design.parquet", "parts", "failures", "results.parquet", "weekly.parquet",
@@ -31,6 +32,7 @@ SWEEP_ENTRIES = frozenset({
 #: Every entry an analysis folder can hold.
 ANALYSIS_ENTRIES_SUFFIXES = (".csv", ".md", ".json")
 ANALYSIS_SUBFOLDERS = frozenset({"figures"})
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def check_path(path: Path, source: str, option: str) -> None:
@@ -76,9 +78,23 @@ def is_sweep_folder(folder: Path) -> bool:
     return document is not None and "fingerprint" in document and "identity" in document
 
 
+def _sweep_being_created(folder: Path) -> bool:
+    """A working folder (``.tmp-NAME``) killed before its state.json was written: only an empty store and a lock."""
+    if not folder.name.startswith(".tmp-"):
+        return False
+    entries = {e.name: e for e in os.scandir(folder)}
+    if not set(entries) <= {"parts", "failures", ".lock"}:
+        return False
+    return all(not e.is_dir(follow_symlinks=False) or not any(os.scandir(e.path)) for e in entries.values())
+
+
 def is_analysis_folder(folder: Path) -> bool:
+    """An analysis folder: its ``analysis.json``, or (written before it had one) a ``summary.md`` among files
+    of the kinds an analysis writes."""
     document = read_identity(folder, ANALYSIS_IDENTITY_FILE)
-    return document is not None and document.get("kind") == "labelmarket-analysis"
+    if document is not None:
+        return document.get("kind") == ANALYSIS_KIND
+    return (folder / "summary.md").is_file() and not foreign_entries(folder, "analysis")
 
 
 def existing_kind(path: Path) -> str:
@@ -94,7 +110,7 @@ def existing_kind(path: Path) -> str:
             return "empty"
     except OSError:
         return "foreign"
-    if is_sweep_folder(path):
+    if is_sweep_folder(path) or _sweep_being_created(path):
         return "sweep"
     if is_analysis_folder(path):
         return "analysis"
@@ -119,9 +135,11 @@ def foreign_entries(folder: Path, kind: str) -> list[str]:
             continue
         if kind == "sweep":
             ours = name in SWEEP_ENTRIES and not entry.is_symlink()
+        elif entry.is_dir(follow_symlinks=False):
+            ours = name in ANALYSIS_SUBFOLDERS and all(
+                f.is_file(follow_symlinks=False) and f.name.endswith(FIGURE_SUFFIXES) for f in os.scandir(entry.path))
         else:
-            ours = (entry.is_dir(follow_symlinks=False) and name in ANALYSIS_SUBFOLDERS) or (
-                entry.is_file(follow_symlinks=False) and name.endswith(ANALYSIS_ENTRIES_SUFFIXES))
+            ours = entry.is_file(follow_symlinks=False) and name.endswith(ANALYSIS_ENTRIES_SUFFIXES)
         if not ours:
             strangers.append(name)
     return sorted(strangers)

@@ -181,9 +181,9 @@ def _different_sweeps(final_dir: Path, work_dir: Path, sweep_fingerprint: str, i
     for folder in (final_dir, work_dir):
         if out_folder.existing_kind(folder) != "sweep":
             continue
-        state = out_folder.read_identity(folder, STATE_FILE) or {}
-        if state.get("fingerprint") == sweep_fingerprint:
-            continue
+        state = out_folder.read_identity(folder, STATE_FILE)
+        if state is None or state.get("fingerprint") == sweep_fingerprint:
+            continue  # the same sweep, or one killed before it recorded which: resumed
         if not force:
             changes = describe_changes(state.get("identity", {}), identity)
             raise sweep_file.error(

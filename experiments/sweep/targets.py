@@ -103,6 +103,10 @@ def prepare_scenario_run(sweep_file: SweepFile, seeds: list[int]) -> Target:
         base = load_scenario(source)
     except ScenarioError as error:
         raise sweep_file.error("scenario", str(error)) from None
+    except UnicodeDecodeError as error:
+        raise sweep_file.error("scenario", f"{source} is not UTF-8 text ({error.reason} at offset {error.start})") from None
+    except RecursionError:
+        raise sweep_file.error("scenario", f"{source} is nested too deeply (or extends itself too often)") from None
 
     reference_week = int(base.meta.reference_week)
     horizon = int(spec.weeks or base.meta.horizon_weeks)

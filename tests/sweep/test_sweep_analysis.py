@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from labelmarket.experiments.sweep.spec import SweepError
+
 from labelmarket.experiments import load_results, sweep
 from labelmarket.experiments.analysis import analyze
 from labelmarket.experiments.analysis.cli import main as analyze_main
@@ -57,11 +59,15 @@ def test_the_analysis_writes_tables_figures_and_a_summary(ishigami_run):
     assert "![sobol_y](figures/sobol_y.png)" in summary
 
 
-def test_a_second_analysis_replaces_the_first(ishigami_run):
-    (ishigami_run / "analysis").mkdir(exist_ok=True)
-    (ishigami_run / "analysis" / "stale.txt").write_text("old")
+def test_a_second_analysis_replaces_the_first_but_never_a_users_file(ishigami_run):
     analyze(ishigami_run, ["y"])
-    assert not (ishigami_run / "analysis" / "stale.txt").exists()
+    (ishigami_run / "analysis" / "stale.md").write_text("an earlier analysis's table")
+    analyze(ishigami_run, ["y"])
+    assert not (ishigami_run / "analysis" / "stale.md").exists(), "the default analysis folder is rebuilt"
+    (ishigami_run / "analysis" / "notes.txt").write_text("mine")
+    with pytest.raises(SweepError, match="holds files labelmarket did not write"):
+        analyze(ishigami_run, ["y"])
+    assert (ishigami_run / "analysis" / "notes.txt").read_text() == "mine"
 
 
 def test_morris_on_a_linear_function_gives_its_slopes(tmp_path):
