@@ -15,9 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from labelmarket.experiments.analysis import figures, indices
+from labelmarket.experiments.analysis import figures, indices, survival
+from labelmarket.experiments.analysis.selection import choose_outputs, runs_for_indices, time_outputs
 from labelmarket.experiments.analysis.indices import Indices
 from labelmarket.experiments.analysis.tables import markdown_table, write_table
+from labelmarket.experiments.sweep.outputs import halved_name
 from labelmarket.experiments.sweep.results import SweepResults, load_results
 from labelmarket.experiments.sweep import out_folder
 from labelmarket.experiments.sweep.spec import SweepError
@@ -102,13 +104,17 @@ def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None
     sweep = results.manifest["resolved"]["sweep"]
     seed = sweep["seed"] if seed is None else seed
     field = "outputs" if outputs else "outputs.analyze"
-    chosen, notes = _choose_outputs(results, outputs or sweep["outputs"].get("analyze"), field)
-    runs, censor_notes = _censor(results)
+    chosen, notes = choose_outputs(results, outputs or sweep["outputs"].get("analyze"), field)
+    runs, censor_notes = runs_for_indices(results)
     notes += censor_notes
     report = AnalysisReport(folder, results.method, chosen, notes=notes)
 
-    report.tables += write_table(_output_summary(runs, chosen), folder, "outputs_summary",
-                                 "Outputs across all runs", "Statistics over every (point, replicate) run.")
+    times = time_outputs(results)
+    plain = [o for o in chosen if o not in times]
+    report.tables += write_table(_output_summary(runs, plain), folder, "outputs_summary",
+                                 "Outputs across all runs", "Statistics over every (point, replicate) run. Times to "
+                                 "an event are in times_to_event.md (they are censored).")
+    _times_to_event(results, times, folder, report)
     method = results.method
     if method == "grid":
         _grid(results, runs, chosen, folder, report)
@@ -119,53 +125,25 @@ def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None
     return report
 
 
-# -- choosing and preparing outputs --------------------------------------------------------------------------
-def _choose_outputs(results: SweepResults, requested: list[str] | None, field: str) -> tuple[list[str], list[str]]:
-    available = results.outputs
-    if requested:
-        unknown = [o for o in requested if o not in available]
-        if unknown:
-            raise SweepError(str(results.run_dir), field, f"no output called {', '.join(unknown)}",
-                             f"available: {', '.join(available)}")
-        return list(requested), []
-    chosen, notes = [], []
-    for output in available:
-        values = results.runs[output].dropna()
-        if values.nunique() <= 1:
-            notes.append(f"`{output}` is constant (or empty) across runs: no indices")
-        else:
-            chosen.append(output)
-    return chosen, notes
-
-
-def _censor(results: SweepResults) -> tuple[pd.DataFrame, list[str]]:
-    """Runs where HHI never fell below the threshold get the first week after the run, so they still count."""
-    runs = results.runs.copy()
-    target = results.manifest["resolved"].get("target") or {}
-    notes = []
-    if "weeks" in target and "reference_week" in target:
-        censored_at = int(target["weeks"]) - int(target["reference_week"]) + 1
-        for output in [c for c in results.outputs if c.startswith("hhi_below_") and c.endswith("_week")]:
-            never = runs[output].isna() & runs["error"].isna()
-            if never.any():
-                runs.loc[never, output] = float(censored_at)
-                notes.append(f"`{output}`: {int(never.sum())} run(s) never went below the threshold; they count as "
-                             f"week {censored_at} (one week past the run, i.e. censored)")
-    return runs, notes
-
-
 def output_labels(results: SweepResults) -> dict[str, str]:
     """What each labelmarket output means, in words (for figure titles)."""
     target = results.manifest["resolved"].get("target") or {}
     if "reference_week" not in target:
         return {}
     threshold = results.manifest["resolved"]["sweep"]["outputs"].get("hhi_threshold", 2500)
-    labels = {f"hhi_below_{threshold:g}_week": f"weeks after the shock until HHI < {threshold:g}",
-              "peak_unmet_musd": "peak weekly unmet demand after the shock, $M/yr"}
+    vendor = target.get("share_vendor", "the share vendor")
+    labels = {f"hhi_below_{threshold:g}_week": f"weeks after the shock until HHI < {threshold:g} (restricted mean)",
+              "peak_unmet_musd": "peak weekly unmet demand after the shock, $M/yr",
+              "entrants_after_shock": "vendors entering after the shock",
+              "vc_committed_after_shock_musd": "venture capital committed after the shock, $M",
+              "switched_after_shock_musd": "spend switched between vendors after the shock, $M/yr",
+              "final_share": f"{vendor}'s revenue share in the last week"}
+    for lab in target.get("halving_labs") or []:
+        labels[halved_name(lab)] = f"weeks until {lab}'s share at {vendor} halves (restricted mean)"
     for output in results.outputs:
         if output.startswith("share_week_") and target.get("share_vendor"):
             labels[output] = f"{target['share_vendor']}'s revenue share {output.rsplit('_', 1)[1]} weeks after the shock"
-        elif output.startswith("final_"):
+        elif output.startswith("final_") and output not in labels:
             labels[output] = f"{output.removeprefix('final_')} in the last week"
     return labels
 
@@ -187,6 +165,27 @@ def _output_summary(runs: pd.DataFrame, outputs: list[str]) -> pd.DataFrame:
         rows.append((output, v.mean(), v.std(), v.min(), q[0.05], q[0.5], q[0.95], v.max(), int(v.notna().sum()),
                      int(v.isna().sum())))
     return pd.DataFrame(rows, columns=["output", "mean", "sd", "min", "p5", "median", "p95", "max", "n", "missing"])
+
+
+def _times_to_event(results: SweepResults, times: dict[str, float], folder: Path, report: AnalysisReport) -> None:
+    """Kaplan–Meier medians, quartiles, share censored and restricted means: overall, and per point of a grid."""
+    if not times:
+        return
+    ok = results.runs[results.runs["error"].isna()]
+    overall = [{"output": o, **survival.censored_summary(ok[o], tau)} for o, tau in times.items()]
+    note = ("km_*: Kaplan–Meier quartiles of the weeks after the shock (empty where more than "
+            "horizon_weeks: not reached); censored_share: runs without the event within the run; restricted_mean: "
+            "mean of min(weeks, horizon_weeks). Plain means of censored times are biased and are not shown.")
+    report.tables += write_table(pd.DataFrame(overall), folder, "times_to_event", "Times to an event (censored)", note)
+    if results.method == "grid":
+        rows = []
+        for output, tau in times.items():
+            for key, group in ok.groupby(results.parameters, sort=True):
+                key = key if isinstance(key, tuple) else (key,)
+                rows.append({**dict(zip(results.parameters, key)), "output": output,
+                             **survival.censored_summary(group[output], tau)})
+        report.tables += write_table(pd.DataFrame(rows), folder, "times_to_event_by_point",
+                                     "Times to an event per grid point (censored)", note)
 
 
 # -- methods -------------------------------------------------------------------------------------------------

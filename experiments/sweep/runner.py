@@ -41,6 +41,7 @@ from labelmarket.experiments.sweep.store import (
     write_json,
     write_parquet,
 )
+from labelmarket.experiments.sweep.outputs import SERIES_KEYS
 from labelmarket.experiments.sweep.targets import Target, prepare_target
 from labelmarket.experiments.sweep.timeouts import with_time_limit
 
@@ -376,6 +377,7 @@ def consolidate(
             write_parquet(store.root / WEEKLY_FILE, frame.reset_index(drop=True))
             weekly_written = True
 
+    series_written = _write_series(store, spec, ok_keys, runs, design)
     point_ids = runs.groupby("run_key")["point_id"].apply(list).to_dict()
     type_notes = type_change_notes(store.type_changes, point_ids, runs)
     failure_list = []
@@ -391,9 +393,30 @@ def consolidate(
     outcome = SweepOutcome(store.root, len(runs), len(runs) - n_failed, n_failed, failures=failure_list,
                            notes=type_notes)
     manifest = _manifest(sweep_file, design, runs, target, state, outcome, seconds, weekly_written)
+    manifest["files"].update({name: f"{name}.parquet" if name in series_written else None for name in SERIES_KEYS})
     manifest["type_changes"] = store.type_changes
     write_json(store.root / MANIFEST_FILE, manifest)
     return outcome
+
+
+def _write_series(store: SweepStore, spec: SweepSpec, ok_keys: list[str], runs: pd.DataFrame,
+                  design: Design) -> list[str]:
+    """Consolidate the opt-in vendor and lab series into ``<name>.parquet``, with each point's parameters."""
+    written = []
+    identity = runs[["point_id", "replicate", "seed", "run_key"]].merge(
+        design.frame()[["point_id", *design.names]], on="point_id")
+    for name in SERIES_KEYS:
+        if not getattr(spec.outputs, name) or not ok_keys:
+            continue
+        table = store.read_series(ok_keys, name)
+        if table is None:
+            continue
+        frame = identity.merge(table.to_pandas(), on="run_key").drop(columns=["run_key"])
+        entity = "vendor" if name == "vendor_series" else "lab"
+        frame = frame.sort_values(["point_id", "replicate", "week", entity], kind="stable").reset_index(drop=True)
+        write_parquet(store.root / f"{name}.parquet", frame)
+        written.append(name)
+    return written
 
 
 def type_change_notes(changes: list[dict[str, Any]], point_ids: dict[str, list[int]], runs: pd.DataFrame) -> list[str]:

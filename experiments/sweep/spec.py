@@ -179,14 +179,31 @@ class MorrisDesign(_Strict):
 Design = Annotated[Union[GridDesign, LatinDesign, SobolDesign, MorrisDesign], Field(discriminator="method")]
 
 
-class Outputs(_Strict):
-    """What each run keeps: final-week metrics, summary statistics and, optionally, the weekly market frame."""
+#: The end-state metrics a sweep keeps by default: the ones that vary between runs. ``final_unmet_musd`` is
+#: floating-point noise at the end of a run, and weekly flows (``vc_committed_musd``, ``entrants``,
+#: ``switched_musd``) are reported as post-shock totals instead of their last week.
+DEFAULT_FINAL_WEEK = ("hhi", "cr1", "effective_vendors", "active_vendors")
+REPORTER_PATTERN = r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$"
 
-    final_week: list[Literal[MARKET_METRICS]] = Field(default_factory=lambda: list(MARKET_METRICS))  # type: ignore[valid-type]
+
+class Outputs(_Strict):
+    """What each run keeps: end-state metrics, post-shock totals, times to events, custom reporters and,
+    optionally, weekly frames (see ``labelmarket.experiments.sweep.outputs``)."""
+
+    final_week: list[Literal[MARKET_METRICS]] = Field(default_factory=lambda: list(DEFAULT_FINAL_WEEK))  # type: ignore[valid-type]
     hhi_threshold: float = Field(2500.0, gt=0, le=10_000, description="summary: weeks after the shock until HHI < this")
-    share_vendor: str | None = Field(None, description="summary: whose share to report; default the largest pre-shock vendor")
+    share_vendor: str | None = Field(
+        None, description="whose share share_week_N, final_share and the halving weeks follow; default the "
+        "vendor of the ownership change at the shock, else the largest vendor the week before the shock")
     share_weeks: list[int] = Field(default_factory=lambda: [52], description="weeks after the shock to report share at")
+    halving_labs: list[str] | None = Field(
+        None, description="labs whose <lab>_halved_week to report; default the share vendor's largest client")
+    reporters: list[str] = Field(
+        default_factory=list, description="'module:function' reporters: f(result[, model]) -> number, text or a "
+        "dict/Series of them")
     weekly_market: bool = Field(False, description="keep the full weekly market frame (needed for fan charts)")
+    vendor_series: bool = Field(False, description="keep each vendor's weekly share and revenue")
+    lab_series: bool = Field(False, description="keep each lab's weekly spend, and its spend and share at the share vendor")
     analyze: list[str] | None = Field(None, description="outputs for `labelmarket analyze`; default all numeric ones")
 
     @field_validator("share_weeks")
@@ -196,10 +213,18 @@ class Outputs(_Strict):
             raise ValueError(f"weeks after the shock must be ≥ 0 (got {weeks})")
         return sorted(set(weeks))
 
-    def summary_names(self) -> list[str]:
-        """The names of the summary statistics these settings produce."""
-        threshold = f"{self.hhi_threshold:g}"
-        return [f"hhi_below_{threshold}_week", "peak_unmet_musd", *(f"share_week_{w}" for w in self.share_weeks)]
+    @field_validator("reporters")
+    @classmethod
+    def _module_function(cls, reporters: list[str]) -> list[str]:
+        for reporter in reporters:
+            if not re.fullmatch(REPORTER_PATTERN, reporter):
+                raise ValueError(f"{reporter!r} is not 'module:function', e.g. 'mypackage.measures:scale_share_week_40'")
+        if len(set(reporters)) != len(reporters):
+            raise ValueError("a reporter is listed twice")
+        return reporters
+
+    def hhi_below_name(self) -> str:
+        return f"hhi_below_{self.hhi_threshold:g}_week"
 
 
 class SweepSpec(_Strict):
