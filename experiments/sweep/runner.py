@@ -22,10 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from labelmarket.experiments.sweep import out_folder
+from labelmarket.experiments.sweep import growth, out_folder
 from labelmarket.experiments.sweep import progress as progress_bar
 from labelmarket.experiments.sweep.engines import Engine, RunFunction, RunTask, auto_batch_size, batched, make_engine
-from labelmarket.experiments.sweep.samplers import Design, build_design, replicate_seeds, run_key
+from labelmarket.experiments.sweep.samplers import SAMPLE_PREFIX, Design, build_design, replicate_seeds, run_key
 from labelmarket.experiments.sweep.spec import SweepError, SweepFile, SweepSpec, fingerprint, load_sweep
 from labelmarket.experiments.sweep.store import (
     DESIGN_FILE,
@@ -127,8 +127,8 @@ def run_sweep(
     identity = {"sweep": spec.results_identity(), "target": target.identity}
     sweep_fingerprint = fingerprint(identity)
     runs = _run_table(design, seeds)
-    stale = _different_sweeps(final_dir, work_dir, sweep_fingerprint, identity, sweep_file, force)
-    if not stale:
+    stale, grown = _compare_with_existing(final_dir, work_dir, sweep_fingerprint, identity, sweep_file, design, force)
+    if not stale and grown is None:
         finished = _already_complete(final_dir, sweep_fingerprint, sweep_file, identity)
         if finished is not None:
             return finished
@@ -147,6 +147,8 @@ def run_sweep(
             engine.close(cancel=True)
         raise
     try:
+        if grown is not None:
+            store.grow(identity, sweep_fingerprint, grown)
         state = store.bind(identity, sweep_fingerprint, sweep_file.source)
         return _run_in_store(store, state, sweep_file, design, runs, target, final_dir,
                              engine, own_engine, batch_size, progress, timeout, stall_timeout_s)
@@ -175,24 +177,48 @@ def _run_table(design: Design, seeds: list[int]) -> pd.DataFrame:
     )
 
 
-def _different_sweeps(final_dir: Path, work_dir: Path, sweep_fingerprint: str, identity: dict,
-                      sweep_file: SweepFile, force: bool) -> list[Path]:
-    """The existing sweep folders that hold a different sweep: refused, or (``force``) listed for replacing."""
-    stale = []
+def _compare_with_existing(final_dir: Path, work_dir: Path, sweep_fingerprint: str, identity: dict,
+                           sweep_file: SweepFile, design: Design, force: bool) -> tuple[list[Path], str | None]:
+    """Compare the sweep with the folders already there.
+
+    Returns the folders to replace (a different sweep, with ``force``) and, if the sweep grows the one already
+    there (``growth``), what grew. A different sweep without ``force`` is refused.
+    """
+    stale: list[Path] = []
+    grown = None
     for folder in (final_dir, work_dir):
         if out_folder.existing_kind(folder) != "sweep":
             continue
         state = out_folder.read_identity(folder, STATE_FILE)
         if state is None or state.get("fingerprint") == sweep_fingerprint:
             continue  # the same sweep, or one killed before it recorded which: resumed
+        change = growth.compare(state.get("identity", {}), identity)
+        if change is not None and change.ok and _design_extends(folder, design):
+            grown = change.text
+            continue
         if not force:
-            changes = describe_changes(state.get("identity", {}), identity)
+            reason = change.text if change is not None and not change.ok else describe_changes(
+                state.get("identity", {}), identity)
             raise sweep_file.error(
-                "", f"this sweep differs from the one already in {folder}: {changes}",
+                "", f"this sweep differs from the one already in {folder}: {reason}",
                 "run it into a new folder with --out, restore the sweep file to resume the old one, "
                 "or pass --force to replace it")
         stale.append(folder)
-    return stale
+    return stale, grown
+
+
+def _design_extends(folder: Path, design: Design) -> bool:
+    """A sampled design must start with the folder's old one (checked, not assumed); a grid always contains it."""
+    if design.matrix is None:
+        return True
+    try:
+        old = pd.read_parquet(folder / DESIGN_FILE)
+    except (OSError, ValueError):
+        return False
+    columns = [SAMPLE_PREFIX + name for name in design.names]
+    if not set(columns) <= set(old.columns):
+        return False
+    return growth.extends(old.sort_values("point_id")[columns].to_numpy(dtype=float), design.matrix)
 
 
 def _already_complete(final_dir: Path, sweep_fingerprint: str, sweep_file: SweepFile, identity: dict) -> SweepOutcome | None:
@@ -255,6 +281,8 @@ def _run_in_store(
     notes = _code_change_notes(state.get("sessions", []), code)
     session = {"started": _now(), "engine": engine.describe(), "batch_size": size, "pending_runs": len(tasks),
                "run_timeout_s": run_timeout_s, "git": code, "finished": None, "computed": 0}
+    if store.grown:
+        session["grown"] = state["grown"][-1]["change"]
     state.setdefault("sessions", []).append(session)
     write_json(store.root / STATE_FILE, state)
 
@@ -324,9 +352,10 @@ def _code_change_notes(sessions: list[dict[str, Any]], code: dict[str, Any]) -> 
 
 
 def _write_inputs(store: SweepStore, sweep_file: SweepFile, design: Design) -> None:
-    if not (store.root / DESIGN_FILE).exists():
+    """The design and the sweep file as run (rewritten when the sweep has grown)."""
+    if not (store.root / DESIGN_FILE).exists() or len(pd.read_parquet(store.root / DESIGN_FILE)) != len(design):
         write_parquet(store.root / DESIGN_FILE, design.frame())
-    if not (store.root / SWEEP_COPY).exists():
+    if not (store.root / SWEEP_COPY).exists() or store.grown:
         text = sweep_file.text
         if text is None:
             import tomli_w

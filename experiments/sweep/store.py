@@ -76,6 +76,7 @@ class SweepStore:
         self.failures = self.root / "failures"
         self._lock_file: Any = None
         self.type_changes: list[dict[str, Any]] = []
+        self.grown = False
 
     # -- paths -----------------------------------------------------------------------------------------------
     def part_path(self, key: str) -> Path:
@@ -139,6 +140,15 @@ class SweepStore:
         state = {"fingerprint": fingerprint, "identity": identity, "sessions": []}
         write_json(state_path, state)
         return state
+
+    def grow(self, identity: dict[str, Any], fingerprint: str, change: str) -> None:
+        """Record that this folder now holds a bigger version of its sweep (``growth``); finished runs stay."""
+        state_path = self.root / STATE_FILE
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        state.setdefault("grown", []).append({"from": state.get("fingerprint"), "change": change})
+        state.update(fingerprint=fingerprint, identity=identity)
+        write_json(state_path, state)
+        self.grown = True
 
     def remove_temporaries(self) -> int:
         """Delete temporary files a killed run left behind; return how many."""
