@@ -42,7 +42,8 @@ def check_reporters(sweep_file: SweepFile) -> None:
             raise sweep_file.error(f"outputs.reporters[{index}]", f"cannot use '{reference}': {error}",
                                    "the module must be importable here and on every worker") from None
         try:
-            inspect.signature(function).bind(None)
+            extra = {"model": None} if "model" in _parameters(function) else {}
+            inspect.signature(function).bind(None, **extra)
         except TypeError:
             raise sweep_file.error(f"outputs.reporters[{index}]", f"'{reference}' must take one argument, the run's "
                                    "result (and optionally model=...)") from None
