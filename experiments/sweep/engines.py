@@ -242,9 +242,11 @@ class DaskEngine(ExecutorEngine):
             self._no_workers_since = None
         else:
             self._no_workers_since = self._no_workers_since or now
-            if now - self._no_workers_since > self.no_workers_timeout_s:
-                raise EngineStalled(f"the dask cluster at {self.address} has had no workers for "
-                                    f"{now - self._no_workers_since:.0f} s (they died or were stopped)")
+            without = now - self._no_workers_since
+            stalled = self.stall_timeout_s is not None and quiet_s > self.stall_timeout_s
+            if without > self.no_workers_timeout_s or stalled:
+                raise EngineStalled(f"the dask cluster at {self.address} has had no workers for {max(without, 1):.0f} s "
+                                    f"and no run has finished for {quiet_s:.0f} s (the workers died or were stopped)")
         super().check_progress(quiet_s)
 
     def close(self, cancel: bool = False) -> None:

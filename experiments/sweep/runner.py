@@ -24,6 +24,7 @@ import pandas as pd
 
 from labelmarket.experiments.sweep import growth, out_folder
 from labelmarket.experiments.sweep import progress as progress_bar
+from labelmarket.experiments.sweep.main_guard import check_called_safely
 from labelmarket.experiments.sweep.engines import Engine, RunFunction, RunTask, auto_batch_size, batched, make_engine
 from labelmarket.experiments.sweep.samplers import SAMPLE_PREFIX, Design, build_design, replicate_seeds, run_key
 from labelmarket.experiments.sweep.spec import SweepError, SweepFile, SweepSpec, fingerprint, load_sweep
@@ -108,6 +109,8 @@ def run_sweep(
     that long (default 60 s without workers; without progress only with a run time limit: a batch's worth of time
     limits plus 60 s). Bad input raises :class:`SweepError`, before anything is created.
     """
+    if engine is None and not scheduler and (workers or os.cpu_count() or 1) > 1:
+        check_called_safely()
     sweep_file = load_sweep(source)
     spec = sweep_file.spec
     final_dir = Path(out) if out is not None else default_out_dir(sweep_file)
