@@ -26,6 +26,9 @@ def add_analyze_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
                         help="analysis folder (default: RUN_DIR/analysis, replaced each time); an existing one "
                              "is refused unless --force is given and it is an analysis folder")
     parser.add_argument("--force", action="store_true", help="replace the analysis folder at --out")
+    parser.add_argument("--discover", metavar='"OUTPUT < VALUE"',
+                        help="scenario discovery: PRIM boxes of parameter space where the condition holds "
+                             '(operators <, <=, >, >=; e.g. "final_hhi > 2500"); needs ema-workbench')
     parser.set_defaults(handler=analyze_command)
     return parser
 
@@ -36,7 +39,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     from labelmarket.experiments.sweep.spec import SweepError
 
     try:
-        report = analyze(args.run_dir, args.outputs, out=args.out, force=args.force)
+        report = analyze(args.run_dir, args.outputs, out=args.out, force=args.force, discover=args.discover)
     except SweepError as error:
         print(f"labelmarket analyze: error: {one_line(str(error))}", file=sys.stderr)
         return 2
@@ -44,6 +47,10 @@ def analyze_command(args: argparse.Namespace) -> int:
         where = f"{error.filename}: " if getattr(error, "filename", None) else ""
         print(f"labelmarket analyze: error: {where}{one_line(error.strerror or str(error))}", file=sys.stderr)
         return 2
+    if report.scenario_discovery is not None:
+        from labelmarket.experiments.analysis.report import discovery_lines
+
+        print("\n".join(discovery_lines(report.scenario_discovery)))
     print(f"{report.folder}: {len(report.tables)} table files, {len(report.figures)} figures; "
           f"read {report.folder / 'summary.md'}")
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from labelmarket.experiments.analysis import figures, indices, survival
+from labelmarket.experiments.analysis import discovery, figures, indices, survival
 from labelmarket.experiments.analysis.selection import choose_outputs, runs_for_indices, time_outputs
 from labelmarket.experiments.analysis.indices import Indices
 from labelmarket.experiments.analysis.tables import markdown_table, write_table
@@ -41,6 +41,7 @@ class AnalysisReport:
     tables: list[Path] = field(default_factory=list)
     figures: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    scenario_discovery: discovery.Discovery | None = None
 
 
 def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int | None = None,
@@ -57,6 +58,7 @@ def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int 
                          "re-run the sweep command to finish it, then analyse")
     final = Path(out) if out is not None else results.run_dir / ANALYSIS_DIR
     source = str(run_dir)
+    condition = discovery.parse_condition(discover, results.outputs, source) if discover is not None else None
     _check_out(final, replace=force or out is None, source=source)
     work = final.with_name(f".tmp-{final.name}")
     try:
@@ -66,7 +68,7 @@ def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int 
         write_json(work / out_folder.ANALYSIS_IDENTITY_FILE,
                    {"kind": out_folder.ANALYSIS_KIND, "sweep": str(results.run_dir.resolve()),
                     "written": datetime.now(timezone.utc).isoformat(timespec="seconds")})
-        report = _analyze_into(results, work, outputs, seed, discover)
+        report = _analyze_into(results, work, outputs, seed, condition)
         if final.exists():
             out_folder.remove_labelmarket_folder(final, "analysis", source, "--out")
         work.rename(final)
@@ -100,7 +102,7 @@ def _check_out(final: Path, *, replace: bool, source: str) -> None:
 
 
 def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None, seed: int | None,
-                  discover: str | None = None) -> AnalysisReport:
+                  condition: discovery.Condition | None = None) -> AnalysisReport:
     sweep = results.manifest["resolved"]["sweep"]
     seed = sweep["seed"] if seed is None else seed
     field = "outputs" if outputs else "outputs.analyze"
@@ -121,6 +123,8 @@ def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None
     else:
         _indices(results, runs, chosen, folder, report, seed)
     _fans(results, folder, report)
+    if condition is not None:
+        _discover(results, runs, condition, folder, report)
     (folder / "summary.md").write_text(_summary(results, report), encoding="utf-8")
     return report
 
@@ -186,6 +190,20 @@ def _times_to_event(results: SweepResults, times: dict[str, float], folder: Path
                              **survival.censored_summary(group[output], tau)})
         report.tables += write_table(pd.DataFrame(rows), folder, "times_to_event_by_point",
                                      "Times to an event per grid point (censored)", note)
+
+
+def _discover(results: SweepResults, runs: pd.DataFrame, condition: discovery.Condition, folder: Path,
+              report: AnalysisReport) -> None:
+    """PRIM boxes where the condition holds: a table, a figure, and a section of the summary."""
+    usable = runs[runs["error"].isna() & runs[condition.output].notna()]
+    found = discovery.discover(usable[results.parameters], usable[condition.output], condition)
+    report.scenario_discovery = found
+    table = found.boxes.merge(found.limits, on="box", how="left") if len(found.boxes) else found.boxes
+    report.tables += write_table(table, folder, "prim_boxes", f"Scenario discovery: {condition}",
+                                 f"PRIM (EMA Workbench) on {found.runs} runs, {found.cases} of them cases. Coverage: "
+                                 "share of the cases inside the box; density: share of the box's runs that are "
+                                 "cases; low/high: the box's limits on each parameter it restricts.")
+    report.figures.append(discovery.discovery_figure(found, folder / "figures" / discovery.figure_name(condition)))
 
 
 # -- methods -------------------------------------------------------------------------------------------------
@@ -326,12 +344,28 @@ def _summary(results: SweepResults, report: AnalysisReport) -> str:
                   "`grid_main_effects.md`; see the figures below.", ""]
     else:
         lines += _ranking(report)
+    if report.scenario_discovery is not None:
+        lines += discovery_lines(report.scenario_discovery) + [""]
     if report.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
     lines += ["## Files", ""]
     lines += [f"- [{p.name}]({p.name})" for p in report.tables if p.suffix == ".md"]
     lines += [""] + [f"![{p.stem}](figures/{p.name})" for p in report.figures] + [""]
     return "\n".join(lines)
+
+
+def discovery_lines(found: discovery.Discovery) -> list[str]:
+    """The PRIM boxes in words: one line per box (also what `labelmarket analyze --discover` prints)."""
+    lines = [f"## Scenario discovery: {found.condition}", "",
+             f"{found.cases} of {found.runs} runs meet the condition (PRIM, EMA Workbench)."]
+    if found.boxes.empty:
+        return lines + ["PRIM found no box."]
+    for box in found.boxes.itertuples():
+        limits = found.limits[found.limits["box"] == box.box]
+        where = "; ".join(f"{r.parameter} in [{r.low:.3g}, {r.high:.3g}]" for r in limits.itertuples()) or "anywhere"
+        lines.append(f"- box {box.box}: coverage {box.coverage:.2f}, density {box.density:.2f} "
+                     f"({box.runs_in_box} runs): {where}")
+    return lines
 
 
 def _ranking(report: AnalysisReport) -> list[str]:
