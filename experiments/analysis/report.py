@@ -43,6 +43,10 @@ class AnalysisReport:
     notes: list[str] = field(default_factory=list)
     scenario_discovery: discovery.Discovery | None = None
 
+    def __repr__(self) -> str:
+        return (f"<AnalysisReport {self.folder}: {self.method}, {len(self.outputs)} outputs, {len(self.tables)} table "
+                f"files, {len(self.figures)} figures, {len(self.notes)} notes>")
+
 
 def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int | None = None,
             out: str | Path | None = None, force: bool = False, discover: str | None = None) -> AnalysisReport:

@@ -29,6 +29,15 @@ class SweepResults:
     weekly: pd.DataFrame | None
     complete: bool = True
 
+    def __repr__(self) -> str:
+        """One line: where, which design, how many runs and which outputs (``runs`` holds the table)."""
+        ok = int(self.runs["error"].isna().sum()) if "error" in self.runs else len(self.runs)
+        outputs = self.outputs
+        shown = ", ".join(outputs[:5]) + (f" and {len(outputs) - 5} more" if len(outputs) > 5 else "")
+        state = "" if self.complete else ", unfinished"
+        return (f"<SweepResults {self.run_dir}: {self.method}, {len(self.runs):,} runs ({ok:,} ok){state}; "
+                f"{len(self.parameters)} parameters; outputs {shown}>")
+
     @property
     def parameters(self) -> list[str]:
         return list(self.manifest["resolved"]["parameters"])

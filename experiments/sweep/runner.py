@@ -67,6 +67,12 @@ class SweepOutcome:
     already_complete: bool = False
     notes: list[str] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        state = ("interrupted" if self.interrupted else "engine stopped" if self.engine_error
+                 else "already complete" if self.already_complete else "done")
+        return (f"<SweepOutcome {self.run_dir}: {state}; {self.runs:,} runs, {self.ok:,} ok, {self.failed:,} failed, "
+                f"{self.computed:,} computed now>")
+
     @property
     def complete(self) -> bool:
         return not self.interrupted and self.engine_error is None

@@ -132,3 +132,22 @@ def test_analyze_refuses_what_it_cannot_read(tmp_path, capsys):
     assert analyze_main([str(tmp_path / "t"), "--output", "nonsense"]) == 2
     assert "no output called nonsense" in capsys.readouterr().err
     assert analyze_main([str(tmp_path / "t"), "--output", "final_hhi"]) == 0
+
+
+def test_results_outcomes_and_reports_print_in_one_line(tmp_path):
+    from labelmarket.experiments import load_results, sweep
+
+    document = {"name": "lin", "run_function": "labelmarket.experiments.sweep.known_functions:linear",
+                "design": {"method": "grid"}, "parameters": {f"lin.x{i}": {"values": [0.0, 1.0]} for i in (1, 2, 3)}}
+    outcome = sweep(document, out=tmp_path / "lin", workers=1, progress=False)
+    assert repr(outcome) == f"<SweepOutcome {tmp_path / 'lin'}: done; 8 runs, 8 ok, 0 failed, 8 computed now>"
+    results = load_results(outcome.run_dir)
+    assert repr(results) == f"<SweepResults {tmp_path / 'lin'}: grid, 8 runs (8 ok); 3 parameters; outputs y>"
+    assert "\n" not in repr(analyze(outcome.run_dir))
+
+
+def test_heatmap_cells_use_readable_numbers():
+    from labelmarket.experiments.analysis.figures import readable
+
+    assert [readable(v) for v in (2534.2, 41.66, 0.35234, 0.0, 3.1e-05, -1234.0)] == [
+        "2,534", "41.7", "0.352", "0", "3.1e-05", "-1,234"]
