@@ -10,7 +10,7 @@ with the horizon and averaging) biases every mean. So a time output is reported 
 - the restricted mean, the mean of min(time, τ) (Royston & Parmar 2013), where τ is the weeks observed after
   the shock. It is the one mean that censoring allows, and the value sensitivity indices are computed on.
 
-This is a small routine rather than ``lifelines``: one estimator, in numpy, without its 60 MB of dependencies.
+This is a small routine rather than ``lifelines``: one estimator, in numpy, without another dependency tree.
 """
 
 from __future__ import annotations
