@@ -5,8 +5,8 @@ EMA Workbench (Kwakkel 2017), on a sweep's runs.
 holds and lets PRIM peel the parameter space down to boxes where it mostly does. Each box is reported with its
 limits on the parameters it restricts, its *coverage* (the share of all the runs where the condition holds
 that fall in the box) and *density* (the share of the box's runs where it holds). Of each peeling trajectory
-the densest box that still covers at least half of the cases not yet in a box, and is denser than their base
-rate, is kept; PRIM then looks for the next box among the runs the kept boxes leave. The condition is read by a small strict parser, never evaluated as code.
+the densest box that still covers at least half of the cases not yet in a box, and where the condition holds in
+more than half of the runs (and more often than in the runs left), is kept; PRIM then looks for the next box among the runs the kept boxes leave. The condition is read by a small strict parser, never evaluated as code.
 Censored times enter as their restricted value (a run without the event counts as τ, so ``> VALUE`` holds
 for it when VALUE < τ).
 """
@@ -27,6 +27,8 @@ from labelmarket.experiments.sweep.spec import SweepError
 
 #: The kept box on each peeling trajectory must still cover this share of the cases.
 MIN_COVERAGE = 0.5
+#: ... and be cases in more than this share of its runs (and more than the remaining runs' base rate).
+MIN_DENSITY = 0.5
 #: At most this many boxes are reported.
 MAX_BOXES = 3
 OPERATORS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
@@ -105,10 +107,11 @@ def discover(x: pd.DataFrame, values: pd.Series, condition: Condition) -> Discov
             break
         trajectory = box.peeling_trajectory.reset_index(drop=True)
         left = float(trajectory.loc[0, "coverage"])  # the share of the cases the earlier boxes left
+        dense_enough = max(MIN_DENSITY, float(trajectory.loc[0, "density"]))
         covering = trajectory.index[(trajectory["coverage"] >= MIN_COVERAGE * left)
-                                    & (trajectory["density"] > trajectory.loc[0, "density"])]
+                                    & (trajectory["density"] > dense_enough)]
         if not len(covering):
-            break  # no box here both covers half of the remaining cases and beats their base rate
+            break  # no box covers half of the remaining cases where the condition mostly holds
         index = int(covering[trajectory.loc[covering, "density"].to_numpy().argmax()])
         limits = box.box_lims[index]
         row = trajectory.loc[index]
