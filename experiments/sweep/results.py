@@ -53,6 +53,20 @@ class SweepResults:
         return [c for c in self.runs.columns if c not in skip and pd.api.types.is_numeric_dtype(self.runs[c])]
 
     @property
+    def vendor_series(self) -> pd.DataFrame | None:
+        """The opt-in vendor-level weekly series (``outputs.vendor_series = true``), else None."""
+        return self._series("vendor_series")
+
+    @property
+    def lab_series(self) -> pd.DataFrame | None:
+        """The opt-in lab-level weekly series (``outputs.lab_series = true``), else None."""
+        return self._series("lab_series")
+
+    def _series(self, name: str) -> pd.DataFrame | None:
+        path = self.run_dir / f"{name}.parquet"
+        return pd.read_parquet(path) if path.exists() else None
+
+    @property
     def failures(self) -> pd.DataFrame:
         return self.runs[self.runs["error"].notna()]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from labelmarket.experiments import load_results, sweep
 
@@ -23,8 +22,8 @@ def test_vendor_and_lab_series_carry_the_parameters_and_both_weeks(tmp_path):
     assert outcome.exit_code == 0
     manifest = load_results(outcome.run_dir).manifest
     assert manifest["files"]["vendor_series"] == "vendor_series.parquet"
-    vendors = pd.read_parquet(outcome.run_dir / "vendor_series.parquet")
-    labs = pd.read_parquet(outcome.run_dir / "lab_series.parquet")
+    vendors = load_results(outcome.run_dir).vendor_series
+    labs = load_results(outcome.run_dir).lab_series
     for frame in (vendors, labs):
         assert {"point_id", "replicate", "seed", "events.meta_stake.stake", "week", "week_from_shock"} <= set(frame)
         assert (frame["week"] - frame["week_from_shock"] == 26).all(), "week_from_shock counts from the shock"
