@@ -9,14 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import platform
-import shutil
-import subprocess
-import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -24,65 +18,31 @@ import pandas as pd
 
 from labelmarket.experiments.sweep import growth, out_folder
 from labelmarket.experiments.sweep import progress as progress_bar
-from labelmarket.experiments.sweep.main_guard import check_called_safely
+from labelmarket.experiments.sweep.consolidation import utc_now, consolidate, git_state
 from labelmarket.experiments.sweep.engines import Engine, RunFunction, RunTask, auto_batch_size, batched, make_engine
+from labelmarket.experiments.sweep.main_guard import check_called_safely
+from labelmarket.experiments.sweep.outcome import SweepOutcome
 from labelmarket.experiments.sweep.samplers import SAMPLE_PREFIX, Design, build_design, replicate_seeds, run_key
 from labelmarket.experiments.sweep.spec import SweepError, SweepFile, SweepSpec, fingerprint, load_sweep
 from labelmarket.experiments.sweep.store import (
     DESIGN_FILE,
     MANIFEST_FILE,
-    RESULTS_FILE,
     STATE_FILE,
     SWEEP_COPY,
     TMP_MARK,
-    WEEKLY_FILE,
     SweepStore,
     describe_changes,
     write_atomically,
     write_json,
     write_parquet,
 )
-from labelmarket.experiments.sweep.outputs import SERIES_KEYS
 from labelmarket.experiments.sweep.targets import Target, prepare_target
 from labelmarket.experiments.sweep.timeouts import with_time_limit
 
-MANIFEST_FORMAT = 1
+__all__ = ["SweepOutcome", "default_out_dir", "run_sweep"]
+
 #: Beyond a batch's worth of run time limits, how long the engine waits for any run before it stops, seconds.
 STALL_MARGIN_S = 60.0
-
-
-@dataclass
-class SweepOutcome:
-    """What a finished (or interrupted) sweep reports back."""
-
-    run_dir: Path
-    runs: int
-    ok: int
-    failed: int
-    computed: int = 0
-    seconds: float = 0.0
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    interrupted: bool = False
-    engine_error: str | None = None
-    already_complete: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    def __repr__(self) -> str:
-        state = ("interrupted" if self.interrupted else "engine stopped" if self.engine_error
-                 else "already complete" if self.already_complete else "done")
-        return (f"<SweepOutcome {self.run_dir}: {state}; {self.runs:,} runs, {self.ok:,} ok, {self.failed:,} failed, "
-                f"{self.computed:,} computed now>")
-
-    @property
-    def complete(self) -> bool:
-        return not self.interrupted and self.engine_error is None
-
-    @property
-    def exit_code(self) -> int:
-        """0: every run succeeded; 1: some failed, or the engine broke; 130: interrupted (re-run to resume)."""
-        if self.interrupted:
-            return 130
-        return 1 if self.failed or self.engine_error else 0
 
 
 def default_out_dir(sweep_file: SweepFile) -> Path:
@@ -138,7 +98,7 @@ def run_sweep(
     runs = _run_table(design, seeds)
     stale, grown = _compare_with_existing(final_dir, work_dir, sweep_fingerprint, identity, sweep_file, design, force)
     if not stale and grown is None:
-        finished = _already_complete(final_dir, sweep_fingerprint, sweep_file, identity)
+        finished = _already_complete(final_dir)
         if finished is not None:
             return finished
 
@@ -230,8 +190,9 @@ def _design_extends(folder: Path, design: Design) -> bool:
     return growth.extends(old.sort_values("point_id")[columns].to_numpy(dtype=float), design.matrix)
 
 
-def _already_complete(final_dir: Path, sweep_fingerprint: str, sweep_file: SweepFile, identity: dict) -> SweepOutcome | None:
-    """A whole folder of this sweep with no failures needs no work."""
+def _already_complete(final_dir: Path) -> SweepOutcome | None:
+    """A whole folder of this sweep (a different one was refused or replaced before) with no failures needs no
+    work."""
     if not (final_dir / STATE_FILE).exists() or not (final_dir / MANIFEST_FILE).exists():
         return None
     manifest = json.loads((final_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
@@ -288,7 +249,7 @@ def _run_in_store(
     run_point = with_time_limit(target.run_point, run_timeout_s)
     code = git_state()
     notes = _code_change_notes(state.get("sessions", []), code)
-    session = {"started": _now(), "engine": engine.describe(), "batch_size": size, "pending_runs": len(tasks),
+    session = {"started": utc_now(), "engine": engine.describe(), "batch_size": size, "pending_runs": len(tasks),
                "run_timeout_s": run_timeout_s, "git": code, "finished": None, "computed": 0}
     if store.grown:
         session["grown"] = state["grown"][-1]["change"]
@@ -300,7 +261,7 @@ def _run_in_store(
     computed = 0
     interrupted = False
     engine_error = None
-    bar = progress_bar.open_bar(sweep_file.name, total=len(runs), done=done_runs, enabled=progress)
+    bar = progress_bar.open_bar(sweep_file.name, total=len(runs), done=done_runs, enabled=progress and bool(tasks))
     try:
         for records in engine.run(run_point, batched(tasks, size)):
             for record in records:
@@ -318,7 +279,7 @@ def _run_in_store(
         if own_engine:
             engine.close(cancel=interrupted or engine_error is not None)
 
-    session.update(finished=_now(), computed=computed, wall_s=round(time.time() - started, 3),
+    session.update(finished=utc_now(), computed=computed, wall_s=round(time.time() - started, 3),
                    interrupted=interrupted, engine_error=engine_error)
     write_json(store.root / STATE_FILE, state)
     if interrupted or engine_error:
@@ -371,185 +332,3 @@ def _write_inputs(store: SweepStore, sweep_file: SweepFile, design: Design) -> N
 
             text = tomli_w.dumps(sweep_file.spec.model_dump(mode="json", exclude_none=True))
         write_atomically(store.root / SWEEP_COPY, lambda p: p.write_text(text, encoding="utf-8"))
-
-
-def consolidate(
-    store: SweepStore,
-    sweep_file: SweepFile,
-    design: Design,
-    runs: pd.DataFrame,
-    target: Target,
-    state: dict[str, Any],
-) -> SweepOutcome:
-    """Gather the parts into ``results.parquet`` (and ``weekly.parquet``), and write ``manifest.json``."""
-    spec = sweep_file.spec
-    keys = list(dict.fromkeys(runs["run_key"]))
-    finished = store.finished_keys()
-    ok_keys = [k for k in keys if k in finished]
-    failed_keys = [k for k in keys if k not in finished and k in store.failed_keys()]
-    missing = [k for k in keys if k not in finished and k not in failed_keys]
-
-    outputs, seconds = store.read_parts(ok_keys)
-    design_frame = design.frame()[["point_id", *design.names]]
-    results = runs.merge(design_frame, on="point_id", how="left")
-    if outputs is not None:
-        output_frame = outputs.to_pandas().drop(columns=["seed"])
-        results = results.merge(output_frame, on="run_key", how="left")
-    failures = store.read_failures(failed_keys)
-    errors = {k: f["error"] for k, f in failures.items()}
-    errors.update({k: "not run" for k in missing})
-    results["error"] = results["run_key"].map(errors).astype("string")
-    ordered = ["point_id", "replicate", "seed", *design.names]
-    rest = [c for c in results.columns if c not in ordered and c not in ("run_key", "error")]
-    results = results[[*ordered, *rest, "error", "run_key"]]
-    write_parquet(store.root / RESULTS_FILE, results)
-
-    keep_weekly = spec.outputs.weekly_market
-    weekly_written = False
-    if keep_weekly and ok_keys:
-        with_weekly = [k for k in ok_keys if store.weekly_path(k).exists()]
-        weekly, _ = store.read_parts(with_weekly, weekly=True)
-        if weekly is not None:
-            frame = runs[["point_id", "replicate", "seed", "run_key"]].merge(weekly.to_pandas(), on="run_key")
-            frame = frame.sort_values(["point_id", "replicate", "week"], kind="stable").drop(columns=["run_key"])
-            write_parquet(store.root / WEEKLY_FILE, frame.reset_index(drop=True))
-            weekly_written = True
-
-    series_written = _write_series(store, spec, ok_keys, runs, design)
-    point_ids = runs.groupby("run_key")["point_id"].apply(list).to_dict()
-    type_notes = type_change_notes(store.type_changes, point_ids, runs)
-    failure_list = []
-    for key, failure in failures.items():
-        failure_list.append({
-            "point_ids": [int(p) for p in point_ids[key]],
-            "seed": failure["seed"],
-            "params": failure["params"],
-            "error": failure["error"],
-            "details": f"failures/{key}.json",
-        })
-    n_failed = int(results["error"].notna().sum())
-    outcome = SweepOutcome(store.root, len(runs), len(runs) - n_failed, n_failed, failures=failure_list,
-                           notes=type_notes)
-    manifest = _manifest(sweep_file, design, runs, target, state, outcome, seconds, weekly_written)
-    manifest["files"].update({name: f"{name}.parquet" if name in series_written else None for name in SERIES_KEYS})
-    manifest["type_changes"] = store.type_changes
-    write_json(store.root / MANIFEST_FILE, manifest)
-    return outcome
-
-
-def _write_series(store: SweepStore, spec: SweepSpec, ok_keys: list[str], runs: pd.DataFrame,
-                  design: Design) -> list[str]:
-    """Consolidate the opt-in vendor and lab series into ``<name>.parquet``, with each point's parameters."""
-    written = []
-    identity = runs[["point_id", "replicate", "seed", "run_key"]].merge(
-        design.frame()[["point_id", *design.names]], on="point_id")
-    for name in SERIES_KEYS:
-        if not getattr(spec.outputs, name) or not ok_keys:
-            continue
-        table = store.read_series(ok_keys, name)
-        if table is None:
-            continue
-        frame = identity.merge(table.to_pandas(), on="run_key").drop(columns=["run_key"])
-        entity = "vendor" if name == "vendor_series" else "lab"
-        frame = frame.sort_values(["point_id", "replicate", "week", entity], kind="stable").reset_index(drop=True)
-        write_parquet(store.root / f"{name}.parquet", frame)
-        written.append(name)
-    return written
-
-
-def type_change_notes(changes: list[dict[str, Any]], point_ids: dict[str, list[int]], runs: pd.DataFrame) -> list[str]:
-    """One line per output whose type changed between runs: where it first changed, and how often."""
-    seeds = dict(zip(runs["run_key"], runs["seed"]))
-    by_output: dict[str, list[dict[str, Any]]] = {}
-    for change in changes:
-        by_output.setdefault(change["column"], []).append(change)
-    notes = []
-    for output, found in by_output.items():
-        first = min(found, key=lambda c: min(point_ids.get(c["run_key"], [0])))
-        point = min(point_ids.get(first["run_key"], [0]))
-        notes.append(f"output '{output}' is {first['found']} at point {point} (seed {seeds.get(first['run_key'])}) "
-                     f"but {first['expected']} in earlier runs: {len(found)} such value(s) are left empty in "
-                     "results.parquet; the other outputs of those runs are kept")
-    return notes
-
-
-def _manifest(sweep_file, design, runs, target, state, outcome, seconds, weekly_written) -> dict[str, Any]:
-    spec = sweep_file.spec
-    run_seconds = pd.Series(seconds, dtype="float64")
-    sessions = state.get("sessions", [])
-    return {
-        "format": MANIFEST_FORMAT,
-        "name": sweep_file.name,
-        "description": spec.description,
-        "sweep_file": sweep_file.source,
-        "fingerprint": state.get("fingerprint"),
-        "resolved": {
-            "sweep": spec.model_dump(mode="json"),
-            "target": target.resolved,
-            "seeds": [int(s) for s in runs.drop_duplicates("replicate")["seed"]],
-            "parameters": list(design.names),
-            "problem": design.problem,
-        },
-        "counts": {
-            "points": len(design),
-            "replications": spec.replications,
-            "runs": outcome.runs,
-            "unique_runs": int(runs["run_key"].nunique()),
-            "ok": outcome.ok,
-            "failed": outcome.failed,
-        },
-        "failures": outcome.failures,
-        "files": {
-            "results": RESULTS_FILE,
-            "weekly": WEEKLY_FILE if weekly_written else None,
-            "design": DESIGN_FILE,
-            "sweep": SWEEP_COPY,
-        },
-        "timings": {
-            "wall_s_all_sessions": round(sum(s.get("wall_s") or 0 for s in sessions), 3),
-            "run_s_mean": _round(run_seconds.mean()),
-            "run_s_median": _round(run_seconds.median()),
-            "run_s_max": _round(run_seconds.max()),
-            "run_s_total": _round(run_seconds.sum()),
-        },
-        "sessions": sessions,
-        "versions": versions(),
-        "git": git_state(),
-        "host": {"platform": platform.platform(), "python": sys.version.split()[0], "cpus": os.cpu_count()},
-        "written": _now(),
-    }
-
-
-def _round(value: float) -> float | None:
-    return None if pd.isna(value) else round(float(value), 6)
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def versions() -> dict[str, str | None]:
-    from importlib import metadata
-
-    found: dict[str, str | None] = {}
-    for package in ("labelmarket", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "SALib", "dask", "distributed"):
-        try:
-            found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            found[package] = None
-    return found
-
-
-def git_state() -> dict[str, Any]:
-    """The repository's commit and whether it had uncommitted changes (None outside a git checkout)."""
-    root = Path(__file__).resolve().parents[2]
-    if shutil.which("git") is None:
-        return {"commit": None, "dirty": None}
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                                timeout=10, check=True).stdout.strip()
-        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                                capture_output=True, text=True, timeout=10, check=True).stdout
-    except (subprocess.SubprocessError, OSError):
-        return {"commit": None, "dirty": None}
-    return {"commit": commit, "dirty": bool(status.strip())}
