@@ -1,6 +1,8 @@
-"""``labelmarket analyze RUN_DIR``: indices, tables, figures and summary.md into ``RUN_DIR/analysis/``.
+"""``labelmarket analyze RUN_DIR [--out DIR] [--force] [--discover "OUTPUT < VALUE"]``: indices, tables, figures
+and summary.md into ``RUN_DIR/analysis/``.
 
-Exit status: 0 done; 2 bad input (not a sweep folder, an unfinished sweep, an unknown output).
+Exit status: 0 done; 2 bad input, one line, nothing written (not a sweep folder, an unfinished sweep, an unknown
+output, an unreadable --discover condition, an --out that is not an analysis folder, a place it cannot write).
 Also runnable as ``python -m labelmarket.experiments.analysis RUN_DIR``.
 """
 

@@ -1,7 +1,9 @@
-"""``labelmarket sweep SWEEP.toml [--workers N] [--scheduler tcp://HOST:PORT] [--out DIR]``.
+"""``labelmarket sweep SWEEP.toml [--workers N] [--scheduler tcp://HOST:PORT] [--out DIR] [--force]
+[--run-timeout SECONDS] [--stall-timeout SECONDS]``.
 
 Exit status: 0 every run succeeded; 1 some runs failed (they are listed, and recorded in the manifest) or the
-engine broke; 2 bad input (one message naming the file, the field and the reason); 130 interrupted.
+engine broke or stalled (finished runs kept; re-run to resume); 2 bad input, one line naming the file, the
+field or option and the reason, with nothing created; 130 interrupted.
 Also runnable without the main CLI as ``python -m labelmarket.experiments.sweep SWEEP.toml ...``.
 """
 

@@ -31,7 +31,7 @@ class StartsWithResults:
         self.done = done
         self.bar: Any = None
         self.postfix: dict[str, Any] = {}
-        print(f"{name}: {done} of {total} runs done; starting the workers…", file=sys.stderr)
+        print(f"{name}: {done} of {total} runs done; waiting for the first results…", file=sys.stderr)
 
     def update(self, n: int = 1) -> None:
         if self.bar is None:

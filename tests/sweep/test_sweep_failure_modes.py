@@ -94,7 +94,7 @@ def test_a_script_without_the_main_guard_is_told_what_to_add(tmp_path):
 
 def test_the_bar_and_its_eta_start_with_the_first_results(capsys):
     bar = progress.open_bar("s", total=100, done=40)
-    assert bar.bar is None and "40 of 100 runs done; starting the workers" in capsys.readouterr().err
+    assert bar.bar is None and "40 of 100 runs done; waiting for the first results" in capsys.readouterr().err
     time.sleep(0.3)  # the workers' start-up: it must not enter the rate
     bar.update(5)
     assert bar.bar.n == 45 and time.time() - bar.bar.start_t < 0.2
