@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from labelmarket.experiments.analysis import discovery, figures, indices, survival
-from labelmarket.experiments.analysis.selection import choose_outputs, runs_for_indices, time_outputs
+from labelmarket.experiments.analysis.selection import choose_outputs, runs_for_indices
 from labelmarket.experiments.analysis.indices import Indices
 from labelmarket.experiments.analysis.tables import markdown_table, write_table
 from labelmarket.experiments.sweep.outputs import halved_name
@@ -115,7 +115,7 @@ def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None
     notes += censor_notes
     report = AnalysisReport(folder, results.method, chosen, notes=notes)
 
-    times = time_outputs(results)
+    times = results.time_outputs
     plain = [o for o in chosen if o not in times]
     report.tables += write_table(_output_summary(runs, plain), folder, "outputs_summary",
                                  "Outputs across all runs", "Statistics over every (point, replicate) run. Times to "

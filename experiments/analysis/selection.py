@@ -16,18 +16,6 @@ from labelmarket.experiments.sweep.results import SweepResults
 from labelmarket.experiments.sweep.spec import SweepError
 
 
-def time_outputs(results: SweepResults) -> dict[str, float]:
-    """Each time output with τ, the weeks its runs observed after the shock (from the manifest)."""
-    target = results.manifest["resolved"].get("target") or {}
-    recorded = target.get("censored_after_weeks")
-    if recorded is not None:
-        return {name: float(tau) for name, tau in recorded.items() if name in results.runs.columns}
-    if "weeks" in target and "reference_week" in target:  # folders written before the manifest recorded it
-        tau = float(int(target["weeks"]) - int(target["reference_week"]))
-        return {c: tau for c in results.outputs if c.startswith("hhi_below_") and c.endswith("_week")}
-    return {}
-
-
 def choose_outputs(results: SweepResults, requested: list[str] | None, field: str) -> tuple[list[str], list[str]]:
     """The outputs to analyse (requested, else every numeric one) without the uninformative ones, and notes."""
     available = results.outputs
@@ -37,7 +25,7 @@ def choose_outputs(results: SweepResults, requested: list[str] | None, field: st
             raise SweepError(str(results.run_dir), field, f"no output called {', '.join(unknown)}",
                              f"available: {', '.join(available)}")
     ok = results.runs[results.runs["error"].isna()]
-    times = time_outputs(results)
+    times = results.time_outputs
     chosen, notes = [], []
     for output in requested or available:
         values = ok[output]
@@ -57,7 +45,7 @@ def runs_for_indices(results: SweepResults) -> tuple[pd.DataFrame, list[str]]:
     runs = results.runs.copy()
     ok = runs["error"].isna()
     notes = []
-    for output, tau in time_outputs(results).items():
+    for output, tau in results.time_outputs.items():
         censored = int((runs[output].isna() & ok).sum())
         runs.loc[ok, output] = restricted(runs.loc[ok, output], tau)
         if censored:

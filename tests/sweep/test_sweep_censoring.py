@@ -65,3 +65,13 @@ def test_analyze_flags_constant_and_noise_outputs_and_reports_censored_times(tmp
     assert f"`event_week` is censored in {censored} of {len(runs)} runs" in summary
     means = pd.read_csv(report.folder / "grid_means.csv")
     assert means[means["output"] == "event_week"]["mean"].max() <= 20, "restricted: a censored run counts as 20"
+
+
+def test_point_means_of_a_censored_time_are_restricted_means(tmp_path):
+    document = {"name": "events", "run_function": "censored_runs:event_week", "seed": 3, "replications": 8,
+                "design": {"method": "grid"}, "parameters": {"p.mean_weeks": {"values": [40.0]}, "p.other": {"values": [0]}}}
+    results = load_results(sweep(document, out=tmp_path / "ev", workers=1, progress=False).run_dir)
+    times = results.runs["event_week"]
+    assert times.isna().any(), "some runs are censored at 20 weeks"
+    assert results.points()["event_week"].iloc[0] == pytest.approx(times.fillna(20.0).mean())
+    assert results.points()["event_week"].iloc[0] > times.mean(), "a plain mean of the observed times is biased low"
