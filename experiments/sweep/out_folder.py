@@ -133,6 +133,9 @@ def foreign_entries(folder: Path, kind: str) -> list[str]:
         name = entry.name
         if ".tmp-" in name:
             continue
+        if kind == "sweep" and name == "analysis" and entry.is_dir(follow_symlinks=False):
+            strangers += [f"analysis/{inner}" for inner in foreign_entries(Path(entry.path), "analysis")]
+            continue
         if kind == "sweep":
             ours = name in SWEEP_ENTRIES and not entry.is_symlink()
         elif entry.is_dir(follow_symlinks=False):

@@ -88,6 +88,11 @@ def test_force_replaces_a_different_sweep_but_not_a_users_file_inside_it(tmp_pat
     code, err = run_cli(capsys, str(changed), "--out", str(out), "--force")
     assert code == 2 and "my_notes.txt" in err and (out / "my_notes.txt").read_text() == "mine"
     (out / "my_notes.txt").unlink()
+    (out / "analysis").mkdir()
+    (out / "analysis" / "draft.docx").write_text("mine too")
+    code, err = run_cli(capsys, str(changed), "--out", str(out), "--force")
+    assert code == 2 and "analysis/draft.docx" in err and (out / "analysis" / "draft.docx").exists()
+    (out / "analysis" / "draft.docx").unlink()
     assert run_cli(capsys, str(changed), "--out", str(out), "--force")[0] == 0
     assert load_results(out).manifest["resolved"]["sweep"]["seed"] == 99
 
