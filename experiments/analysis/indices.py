@@ -28,10 +28,12 @@ RESAMPLES = 1000
 
 @contextmanager
 def quiet_numerics() -> Iterator[None]:
-    """SALib divides by a zero variance for an output that barely varies; the NaN it gives is the answer, and
-    numpy's warning line on stderr only alarms (uninformative outputs are flagged by ``flags``)."""
+    """SALib divides by a zero variance, and warns of a "constant result", for an output that barely varies; the
+    NaN or zero it gives is the answer, and a warning line on stderr only alarms (uninformative outputs are
+    flagged in the summary by ``flags``)."""
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", UserWarning)
         yield
 
 
