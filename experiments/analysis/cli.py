@@ -1,6 +1,8 @@
-"""``labelmarket analyze RUN_DIR``: indices, tables, figures and summary.md into ``RUN_DIR/analysis/``.
+"""``labelmarket analyze RUN_DIR [--out DIR] [--force] [--discover "OUTPUT < VALUE"]``: indices, tables, figures
+and summary.md into ``RUN_DIR/analysis/``.
 
-Exit status: 0 done; 2 bad input (not a sweep folder, an unfinished sweep, an unknown output).
+Exit status: 0 done; 2 bad input, one line, nothing written (not a sweep folder, an unfinished sweep, an unknown
+output, an unreadable --discover condition, an --out that is not an analysis folder, a place it cannot write).
 Also runnable as ``python -m labelmarket.experiments.analysis RUN_DIR``.
 """
 
@@ -22,19 +24,35 @@ def add_analyze_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     parser.add_argument("run_dir", metavar="RUN_DIR", help="the folder `labelmarket sweep` wrote")
     parser.add_argument("--output", dest="outputs", action="append", metavar="NAME",
                         help="analyse only this output (repeatable; default: every numeric output)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="analysis folder (default: RUN_DIR/analysis, replaced each time); an existing one "
+                             "is refused unless --force is given and it is an analysis folder")
+    parser.add_argument("--force", action="store_true", help="replace the analysis folder at --out")
+    parser.add_argument("--discover", metavar='"OUTPUT < VALUE"',
+                        help="scenario discovery: PRIM boxes of parameter space where the condition holds "
+                             '(operators <, <=, >, >=; e.g. "final_hhi > 2500"); needs ema-workbench')
     parser.set_defaults(handler=analyze_command)
     return parser
 
 
 def analyze_command(args: argparse.Namespace) -> int:
     from labelmarket.experiments.analysis.report import analyze
+    from labelmarket.experiments.sweep.cli import one_line
     from labelmarket.experiments.sweep.spec import SweepError
 
     try:
-        report = analyze(args.run_dir, args.outputs)
+        report = analyze(args.run_dir, args.outputs, out=args.out, force=args.force, discover=args.discover)
     except SweepError as error:
-        print(f"labelmarket analyze: error: {error}", file=sys.stderr)
+        print(f"labelmarket analyze: error: {one_line(str(error))}", file=sys.stderr)
         return 2
+    except OSError as error:
+        where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+        print(f"labelmarket analyze: error: {where}{one_line(error.strerror or str(error))}", file=sys.stderr)
+        return 2
+    if report.scenario_discovery is not None:
+        from labelmarket.experiments.analysis.report import discovery_lines
+
+        print("\n".join(discovery_lines(report.scenario_discovery)))
     print(f"{report.folder}: {len(report.tables)} table files, {len(report.figures)} figures; "
           f"read {report.folder / 'summary.md'}")
     return 0

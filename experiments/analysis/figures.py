@@ -81,8 +81,11 @@ def morris_chart(indices: Indices, path: Path, label: str | None = None) -> Path
     left.set_xlabel("μ* (bars: 95 % bootstrap confidence interval)")
     left.grid(axis="x", alpha=0.3)
     right.scatter(table["mu_star"], table["sigma"], color=ORANGE)
-    for row in table.itertuples(index=False):
-        right.annotate(row.parameter, (row.mu_star, row.sigma), textcoords="offset points", xytext=(4, 3), fontsize=8)
+    ranked = table.sort_values("mu_star", ascending=False).reset_index(drop=True)
+    for number, row in enumerate(ranked.itertuples(index=False), start=1):  # numbers, not names: they never overlap
+        right.annotate(str(number), (row.mu_star, row.sigma), textcoords="offset points", xytext=(3, 3), fontsize=8)
+    key = "\n".join(f"{number}  {row.parameter}" for number, row in enumerate(ranked.itertuples(index=False), start=1))
+    right.text(1.03, 1.0, key, transform=right.transAxes, va="top", ha="left", fontsize=8, family="monospace")
     top = float(np.nanmax([table["mu_star"].max(), table["sigma"].max(), 1e-12]))
     right.plot([0, top], [0, top], color=GREY, linestyle="--", linewidth=0.8, label="σ = μ*")
     right.set_xlabel("μ*")
@@ -122,7 +125,7 @@ def grid_heatmap(point_means: pd.DataFrame, rows: str, columns: str, output: str
     middle = float(np.median(finite)) if finite.size else 0.0
     for (i, j), value in np.ndenumerate(values):
         if np.isfinite(value):
-            ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=8,
+            ax.text(j, i, readable(value), ha="center", va="center", fontsize=8,
                     color="white" if value < middle else "black")
     figure.colorbar(image, ax=ax, label=f"{output} (mean over replicates)")
     ax.set_title(titled(output, label))
@@ -182,9 +185,22 @@ def fan_chart(
         ax.set_xlabel("weeks after the shock")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel(name)
-    axes[-1].legend(frameon=False, fontsize=8, loc="best")
+    handles, names = axes[-1].get_legend_handles_labels()
+    figure.legend(handles, names, loc="outside lower center", ncol=len(names), frameon=False, fontsize=8)
     figure.suptitle(f"{name} over the weeks, by {parameter}")
     return _save(figure, path)
+
+
+def readable(value: float) -> str:
+    """A cell label people read at a glance: 2,534 not 2.53e+03; 41.7; 0.352; 3.1e-05 only when tiny."""
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 0.001 or size == 0:
+        return f"{value:.3g}"
+    return f"{value:.1e}"
 
 
 def _label(value: object) -> str:

@@ -13,6 +13,9 @@ with a missing value (a failed run) is dropped whole, which keeps the estimator 
 from __future__ import annotations
 
 import itertools
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +24,17 @@ from scipy import stats
 
 CONF_LEVEL = 0.95
 RESAMPLES = 1000
+
+
+@contextmanager
+def quiet_numerics() -> Iterator[None]:
+    """SALib divides by a zero variance, and warns of a "constant result", for an output that barely varies; the
+    NaN or zero it gives is the answer, and a warning line on stderr only alarms (uninformative outputs are
+    flagged in the summary by ``flags``)."""
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        yield
 
 
 @dataclass
@@ -49,8 +63,9 @@ def sobol(problem: dict, y: np.ndarray, output: str, *, second_order: bool, seed
     notes = _dropped_note(keep, block, "Sobol block")
     if keep.sum() < 2 * block:
         return Indices(output, _empty(problem), None, notes + ["fewer than two complete blocks: no indices"], 0)
-    result = salib_sobol.analyze(problem, y[keep], calc_second_order=second_order, num_resamples=RESAMPLES,
-                                 conf_level=CONF_LEVEL, seed=seed)
+    with quiet_numerics():
+        result = salib_sobol.analyze(problem, y[keep], calc_second_order=second_order, num_resamples=RESAMPLES,
+                                     conf_level=CONF_LEVEL, seed=seed)
     table = pd.DataFrame({
         "output": output,
         "parameter": problem["names"],
@@ -76,8 +91,9 @@ def morris(problem: dict, x: np.ndarray, y: np.ndarray, output: str, *, levels: 
     notes = _dropped_note(keep, block, "Morris trajectory")
     if keep.sum() < 2 * block:
         return Indices(output, _empty(problem), None, notes + ["fewer than two complete trajectories: no indices"], 0)
-    result = salib_morris.analyze(problem, x[keep], y[keep], num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
-                                  num_levels=levels, seed=seed)
+    with quiet_numerics():
+        result = salib_morris.analyze(problem, x[keep], y[keep], num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
+                                      num_levels=levels, seed=seed)
     table = pd.DataFrame({
         "output": output,
         "parameter": problem["names"],
@@ -96,8 +112,9 @@ def rbd_fast(problem: dict, x: np.ndarray, y: np.ndarray, output: str, *, seed: 
     notes = [f"{(~keep).sum()} point(s) without a value dropped"] if (~keep).any() else []
     if keep.sum() < 25:
         return Indices(output, _empty(problem), None, notes + ["fewer than 25 points: RBD-FAST needs more"], 0)
-    result = salib_rbd_fast.analyze(problem, x[keep], y[keep], num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
-                                    seed=seed)
+    with quiet_numerics():
+        result = salib_rbd_fast.analyze(problem, x[keep], y[keep], num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
+                                        seed=seed)
     table = pd.DataFrame({"output": output, "parameter": problem["names"], "S1": result["S1"],
                           "S1_conf": result["S1_conf"]})
     return Indices(output, table, None, notes, int(keep.sum()))

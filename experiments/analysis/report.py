@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import math
 import shutil
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from labelmarket.experiments.analysis import figures, indices
+from labelmarket.experiments.analysis import discovery, figures, indices, survival
+from labelmarket.experiments.analysis.selection import choose_outputs, runs_for_indices
 from labelmarket.experiments.analysis.indices import Indices
 from labelmarket.experiments.analysis.tables import markdown_table, write_table
+from labelmarket.experiments.sweep.outputs import halved_name
 from labelmarket.experiments.sweep.results import SweepResults, load_results
+from labelmarket.experiments.sweep import out_folder
 from labelmarket.experiments.sweep.spec import SweepError
+from labelmarket.experiments.sweep.store import write_json
 
 ANALYSIS_DIR = "analysis"
 MAX_FAN_PANELS = 5
@@ -36,81 +41,96 @@ class AnalysisReport:
     tables: list[Path] = field(default_factory=list)
     figures: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    scenario_discovery: discovery.Discovery | None = None
+
+    def __repr__(self) -> str:
+        return (f"<AnalysisReport {self.folder}: {self.method}, {len(self.outputs)} outputs, {len(self.tables)} table "
+                f"files, {len(self.figures)} figures, {len(self.notes)} notes>")
 
 
-def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int | None = None) -> AnalysisReport:
-    """Analyse a finished sweep folder; return what was written to ``RUN_DIR/analysis/``."""
+def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int | None = None,
+            out: str | Path | None = None, force: bool = False, discover: str | None = None) -> AnalysisReport:
+    """Analyse a finished sweep folder; return what was written to ``out`` (default ``RUN_DIR/analysis/``).
+
+    The default folder is replaced on each analysis. An explicit ``out`` that exists is refused unless it is
+    empty, or ``force`` is given and it is an analysis folder; anything else is never touched. ``discover`` is
+    a condition such as ``"final_hhi > 2500"`` for PRIM scenario discovery.
+    """
     results = load_results(run_dir)
     if not results.complete:
         raise SweepError(str(run_dir), "", "the sweep has not finished",
                          "re-run the sweep command to finish it, then analyse")
-    final = results.run_dir / ANALYSIS_DIR
-    work = results.run_dir / f".tmp-{ANALYSIS_DIR}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    report = _analyze_into(results, work, outputs, seed)
-    shutil.rmtree(final, ignore_errors=True)
-    work.rename(final)
+    final = Path(out) if out is not None else results.run_dir / ANALYSIS_DIR
+    source = str(run_dir)
+    condition = discovery.parse_condition(discover, results.outputs, source) if discover is not None else None
+    _check_out(final, replace=force or out is None, source=source)
+    work = final.with_name(f".tmp-{final.name}")
+    try:
+        if work.exists():
+            out_folder.remove_labelmarket_folder(work, "analysis", source, "--out")
+        work.mkdir(parents=True)
+        write_json(work / out_folder.ANALYSIS_IDENTITY_FILE,
+                   {"kind": out_folder.ANALYSIS_KIND, "sweep": str(results.run_dir.resolve()),
+                    "written": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        report = _analyze_into(results, work, outputs, seed, condition)
+        if final.exists():
+            out_folder.remove_labelmarket_folder(final, "analysis", source, "--out")
+        work.rename(final)
+    except BaseException as error:
+        if work.exists() and out_folder.existing_kind(work) in ("analysis", "empty"):
+            shutil.rmtree(work, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise out_folder.unwritable(Path(error.filename or final), error, source, "--out") from None
+        raise
     report.folder = final
     report.tables = [final / p.relative_to(work) for p in report.tables]
     report.figures = [final / p.relative_to(work) for p in report.figures]
     return report
 
 
-def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None, seed: int | None) -> AnalysisReport:
+def _check_out(final: Path, *, replace: bool, source: str) -> None:
+    """The ``--out`` rule for analysis folders, checked before anything is written."""
+    out_folder.check_path(final, source, "--out")
+    kind = out_folder.existing_kind(final)
+    if kind == "analysis" and not replace:
+        raise SweepError(source, "--out", f"{final} already holds an analysis", "pass --force to replace it")
+    strangers = out_folder.foreign_entries(final, "analysis") if kind == "analysis" else []
+    if strangers:
+        raise SweepError(source, "--out", f"{final} holds files labelmarket did not write ({', '.join(strangers[:3])})",
+                         "move them away or choose another folder; only labelmarket's own files are replaced")
+    if kind in ("foreign", "sweep"):
+        raise SweepError(source, "--out", out_folder.describe_foreign(final) if kind == "foreign"
+                         else f"{final} is a sweep folder, not an analysis folder",
+                         "choose another folder; labelmarket replaces only its own analysis folders")
+    out_folder.check_parent_writable(final, source, "--out")
+
+
+def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None, seed: int | None,
+                  condition: discovery.Condition | None = None) -> AnalysisReport:
     sweep = results.manifest["resolved"]["sweep"]
     seed = sweep["seed"] if seed is None else seed
     field = "outputs" if outputs else "outputs.analyze"
-    chosen, notes = _choose_outputs(results, outputs or sweep["outputs"].get("analyze"), field)
-    runs, censor_notes = _censor(results)
+    chosen, notes = choose_outputs(results, outputs or sweep["outputs"].get("analyze"), field)
+    runs, censor_notes = runs_for_indices(results)
     notes += censor_notes
     report = AnalysisReport(folder, results.method, chosen, notes=notes)
 
-    report.tables += write_table(_output_summary(runs, chosen), folder, "outputs_summary",
-                                 "Outputs across all runs", "Statistics over every (point, replicate) run.")
+    times = results.time_outputs
+    plain = [o for o in chosen if o not in times]
+    report.tables += write_table(_output_summary(runs, plain), folder, "outputs_summary",
+                                 "Outputs across all runs", "Statistics over every (point, replicate) run. Times to "
+                                 "an event are in times_to_event.md (they are censored).")
+    _times_to_event(results, times, folder, report)
     method = results.method
     if method == "grid":
         _grid(results, runs, chosen, folder, report)
     else:
         _indices(results, runs, chosen, folder, report, seed)
     _fans(results, folder, report)
+    if condition is not None:
+        _discover(results, runs, condition, folder, report)
     (folder / "summary.md").write_text(_summary(results, report), encoding="utf-8")
     return report
-
-
-# -- choosing and preparing outputs --------------------------------------------------------------------------
-def _choose_outputs(results: SweepResults, requested: list[str] | None, field: str) -> tuple[list[str], list[str]]:
-    available = results.outputs
-    if requested:
-        unknown = [o for o in requested if o not in available]
-        if unknown:
-            raise SweepError(str(results.run_dir), field, f"no output called {', '.join(unknown)}",
-                             f"available: {', '.join(available)}")
-        return list(requested), []
-    chosen, notes = [], []
-    for output in available:
-        values = results.runs[output].dropna()
-        if values.nunique() <= 1:
-            notes.append(f"`{output}` is constant (or empty) across runs: no indices")
-        else:
-            chosen.append(output)
-    return chosen, notes
-
-
-def _censor(results: SweepResults) -> tuple[pd.DataFrame, list[str]]:
-    """Runs where HHI never fell below the threshold get the first week after the run, so they still count."""
-    runs = results.runs.copy()
-    target = results.manifest["resolved"].get("target") or {}
-    notes = []
-    if "weeks" in target and "reference_week" in target:
-        censored_at = int(target["weeks"]) - int(target["reference_week"]) + 1
-        for output in [c for c in results.outputs if c.startswith("hhi_below_") and c.endswith("_week")]:
-            never = runs[output].isna() & runs["error"].isna()
-            if never.any():
-                runs.loc[never, output] = float(censored_at)
-                notes.append(f"`{output}`: {int(never.sum())} run(s) never went below the threshold; they count as "
-                             f"week {censored_at} (one week past the run, i.e. censored)")
-    return runs, notes
 
 
 def output_labels(results: SweepResults) -> dict[str, str]:
@@ -119,12 +139,19 @@ def output_labels(results: SweepResults) -> dict[str, str]:
     if "reference_week" not in target:
         return {}
     threshold = results.manifest["resolved"]["sweep"]["outputs"].get("hhi_threshold", 2500)
-    labels = {f"hhi_below_{threshold:g}_week": f"weeks after the shock until HHI < {threshold:g}",
-              "peak_unmet_musd": "peak weekly unmet demand after the shock, $M/yr"}
+    vendor = target.get("share_vendor", "the share vendor")
+    labels = {f"hhi_below_{threshold:g}_week": f"weeks after the shock until HHI < {threshold:g} (restricted mean)",
+              "peak_unmet_musd": "peak weekly unmet demand after the shock, $M/yr",
+              "entrants_after_shock": "vendors entering after the shock",
+              "vc_committed_after_shock_musd": "venture capital committed after the shock, $M",
+              "switched_after_shock_musd": "spend switched between vendors after the shock, $M/yr",
+              "final_share": f"{vendor}'s revenue share in the last week"}
+    for lab in target.get("halving_labs") or []:
+        labels[halved_name(lab)] = f"weeks until {lab}'s share at {vendor} halves (restricted mean)"
     for output in results.outputs:
         if output.startswith("share_week_") and target.get("share_vendor"):
             labels[output] = f"{target['share_vendor']}'s revenue share {output.rsplit('_', 1)[1]} weeks after the shock"
-        elif output.startswith("final_"):
+        elif output.startswith("final_") and output not in labels:
             labels[output] = f"{output.removeprefix('final_')} in the last week"
     return labels
 
@@ -146,6 +173,41 @@ def _output_summary(runs: pd.DataFrame, outputs: list[str]) -> pd.DataFrame:
         rows.append((output, v.mean(), v.std(), v.min(), q[0.05], q[0.5], q[0.95], v.max(), int(v.notna().sum()),
                      int(v.isna().sum())))
     return pd.DataFrame(rows, columns=["output", "mean", "sd", "min", "p5", "median", "p95", "max", "n", "missing"])
+
+
+def _times_to_event(results: SweepResults, times: dict[str, float], folder: Path, report: AnalysisReport) -> None:
+    """Kaplan–Meier medians, quartiles, share censored and restricted means: overall, and per point of a grid."""
+    if not times:
+        return
+    ok = results.runs[results.runs["error"].isna()]
+    overall = [{"output": o, **survival.censored_summary(ok[o], tau)} for o, tau in times.items()]
+    note = ("km_*: Kaplan–Meier quartiles of the weeks after the shock (empty where more than "
+            "horizon_weeks: not reached); censored_share: runs without the event within the run; restricted_mean: "
+            "mean of min(weeks, horizon_weeks). Plain means of censored times are biased and are not shown.")
+    report.tables += write_table(pd.DataFrame(overall), folder, "times_to_event", "Times to an event (censored)", note)
+    if results.method == "grid":
+        rows = []
+        for output, tau in times.items():
+            for key, group in ok.groupby(results.parameters, sort=True):
+                key = key if isinstance(key, tuple) else (key,)
+                rows.append({**dict(zip(results.parameters, key)), "output": output,
+                             **survival.censored_summary(group[output], tau)})
+        report.tables += write_table(pd.DataFrame(rows), folder, "times_to_event_by_point",
+                                     "Times to an event per grid point (censored)", note)
+
+
+def _discover(results: SweepResults, runs: pd.DataFrame, condition: discovery.Condition, folder: Path,
+              report: AnalysisReport) -> None:
+    """PRIM boxes where the condition holds: a table, a figure, and a section of the summary."""
+    usable = runs[runs["error"].isna() & runs[condition.output].notna()]
+    found = discovery.discover(usable[results.parameters], usable[condition.output], condition)
+    report.scenario_discovery = found
+    table = found.boxes.merge(found.limits, on="box", how="left") if len(found.boxes) else found.boxes
+    report.tables += write_table(table, folder, "prim_boxes", f"Scenario discovery: {condition}",
+                                 f"PRIM (EMA Workbench) on {found.runs} runs, {found.cases} of them cases. Coverage: "
+                                 "share of the cases inside the box; density: share of the box's runs that are "
+                                 "cases; low/high: the box's limits on each parameter it restricts.")
+    report.figures.append(discovery.discovery_figure(found, folder / "figures" / discovery.figure_name(condition)))
 
 
 # -- methods -------------------------------------------------------------------------------------------------
@@ -286,12 +348,28 @@ def _summary(results: SweepResults, report: AnalysisReport) -> str:
                   "`grid_main_effects.md`; see the figures below.", ""]
     else:
         lines += _ranking(report)
+    if report.scenario_discovery is not None:
+        lines += discovery_lines(report.scenario_discovery) + [""]
     if report.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
     lines += ["## Files", ""]
     lines += [f"- [{p.name}]({p.name})" for p in report.tables if p.suffix == ".md"]
     lines += [""] + [f"![{p.stem}](figures/{p.name})" for p in report.figures] + [""]
     return "\n".join(lines)
+
+
+def discovery_lines(found: discovery.Discovery) -> list[str]:
+    """The PRIM boxes in words: one line per box (also what `labelmarket analyze --discover` prints)."""
+    lines = [f"## Scenario discovery: {found.condition}", "",
+             f"{found.cases} of {found.runs} runs meet the condition (PRIM, EMA Workbench)."]
+    if found.boxes.empty:
+        return lines + ["PRIM found no box."]
+    for box in found.boxes.itertuples():
+        limits = found.limits[found.limits["box"] == box.box]
+        where = "; ".join(f"{r.parameter} in [{r.low:.3g}, {r.high:.3g}]" for r in limits.itertuples()) or "anywhere"
+        lines.append(f"- box {box.box}: coverage {box.coverage:.2f}, density {box.density:.2f} "
+                     f"({box.runs_in_box} runs): {where}")
+    return lines
 
 
 def _ranking(report: AnalysisReport) -> list[str]:

@@ -3,11 +3,15 @@
 ``from experiments import sweep`` gives this package, and the package is callable::
 
     from labelmarket.experiments import sweep, load_results
-    outcome = sweep("experiments/sobol_stake.toml", workers=2)
-    results = load_results(outcome.run_dir)
+    if __name__ == "__main__":          # in a script: local workers import it again
+        outcome = sweep("experiments/sobol_shock.toml", workers=2)
+        results = load_results(outcome.run_dir)
 
 ``sweep(...)`` is :func:`labelmarket.experiments.sweep.runner.run_sweep`; its modules stay reachable as
-``labelmarket.experiments.sweep.spec``, ``.samplers``, ``.store``, ``.engines``, ``.runner`` and ``.results``.
+``labelmarket.experiments.sweep.spec`` (the sweep file), ``.samplers`` (the design), ``.targets``, ``.outputs``
+and ``.reporters`` (what a run computes), ``.engines`` and ``.timeouts`` (where and how long runs execute),
+``.store``, ``.out_folder`` and ``.growth`` (the sweep folder), ``.runner``, ``.consolidation`` and
+``.results``.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import math
 import os
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from labelmarket.experiments.sweep.outputs import WEEKLY_KEY
+from labelmarket.experiments.sweep.outputs import SERIES_KEYS, WEEKLY_KEY
 from labelmarket.experiments.worker_pool import spawn_process_pool
 
 RunFunction = Callable[[dict[str, Any], int], dict[str, Any]]
@@ -47,6 +48,7 @@ class RunRecord:
     seed: int
     outputs: dict[str, Any] = field(default_factory=dict)
     weekly: pd.DataFrame | None = None
+    series: dict[str, pd.DataFrame] = field(default_factory=dict)  # opt-in vendor and lab series, by key
     error: str | None = None
     traceback: str | None = None
     seconds: float = 0.0
@@ -57,7 +59,8 @@ class RunRecord:
 
 
 def evaluate(run_point: RunFunction, task: RunTask) -> RunRecord:
-    """Run one point with one seed; an exception becomes a failed record, never a crash of the sweep."""
+    """Run one point with one seed. Anything it raises, even ``SystemExit``, becomes a failed record, never a
+    crash of the sweep; only ``KeyboardInterrupt`` (the user's Ctrl-C) goes through."""
     started = time.perf_counter()
     try:
         returned = run_point(dict(task.params), task.seed)
@@ -67,8 +70,14 @@ def evaluate(run_point: RunFunction, task: RunTask) -> RunRecord:
         weekly = outputs.pop(WEEKLY_KEY, None)
         if weekly is not None and not isinstance(weekly, pd.DataFrame):
             raise TypeError(f"'{WEEKLY_KEY}' must be a DataFrame, not {type(weekly).__name__}")
+        series = {name: outputs.pop(name) for name in SERIES_KEYS if name in outputs}
+        for name, frame in series.items():
+            if not isinstance(frame, pd.DataFrame):
+                raise TypeError(f"'{name}' must be a DataFrame, not {type(frame).__name__}")
         outputs = {name: _scalar(name, value) for name, value in outputs.items()}
-    except Exception as error:  # noqa: BLE001 - any model error is a recorded failure
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # noqa: BLE001 - any model error (SystemExit included) is a recorded failure
         return RunRecord(
             task.key,
             task.seed,
@@ -76,7 +85,7 @@ def evaluate(run_point: RunFunction, task: RunTask) -> RunRecord:
             traceback=traceback.format_exc(limit=20),
             seconds=time.perf_counter() - started,
         )
-    return RunRecord(task.key, task.seed, outputs, weekly, seconds=time.perf_counter() - started)
+    return RunRecord(task.key, task.seed, outputs, weekly, series=series, seconds=time.perf_counter() - started)
 
 
 def evaluate_batch(run_point: RunFunction, tasks: list[RunTask]) -> list[RunRecord]:
@@ -108,12 +117,28 @@ def auto_batch_size(pending: int, workers: int) -> int:
     return max(1, min(16, math.ceil(pending / (workers * 8))))
 
 
+class EngineStalled(RuntimeError):
+    """The engine made no progress for too long (every dask worker gone, or a run stuck past its time limit)."""
+
+
+#: How often a waiting engine checks on its workers, seconds.
+WATCH_INTERVAL_S = 1.0
+#: How long a dask cluster may have no worker at all before the sweep stops, seconds (``--stall-timeout``).
+NO_WORKERS_TIMEOUT_S = 60.0
+
+
 class Engine:
-    """Runs batches and yields each batch's records as it completes."""
+    """Runs batches and yields each batch's records as it completes.
+
+    ``stall_timeout_s``: stop with :class:`EngineStalled` when no batch finishes for this long (None: never);
+    ``no_workers_timeout_s``: on a cluster, stop when it has had no worker for this long.
+    """
 
     kind = "sequential"
     workers = 1
     address: str | None = None
+    stall_timeout_s: float | None = None
+    no_workers_timeout_s: float = NO_WORKERS_TIMEOUT_S
 
     def run(self, run_point: RunFunction, batches: Iterable[list[RunTask]]) -> Iterator[list[RunRecord]]:
         for batch in batches:
@@ -144,7 +169,7 @@ def child_environment(variables: dict[str, str]) -> Iterator[None]:
 
 
 class ExecutorEngine(Engine):
-    """Any ``concurrent.futures`` executor: submit every batch, yield them as they complete."""
+    """Any ``concurrent.futures`` executor: submit every batch, yield them as they complete, watch for stalls."""
 
     def __init__(self, executor: cf.Executor, kind: str, workers: int, address: str | None = None,
                  worker_environment: dict[str, str] | None = None) -> None:
@@ -158,14 +183,35 @@ class ExecutorEngine(Engine):
     def run(self, run_point: RunFunction, batches: Iterable[list[RunTask]]) -> Iterator[list[RunRecord]]:
         with child_environment(self.worker_environment):  # a process pool starts its workers on submit
             self._futures = [self.executor.submit(evaluate_batch, run_point, batch) for batch in batches]
-        for future in cf.as_completed(self._futures):
-            yield future.result()
+        pending = set(self._futures)
+        last_progress = time.monotonic()
+        while pending:
+            done, pending = cf.wait(pending, timeout=WATCH_INTERVAL_S, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+            if done:
+                last_progress = time.monotonic()
+            else:
+                self.check_progress(time.monotonic() - last_progress)
+
+    def check_progress(self, quiet_s: float) -> None:
+        """Raise :class:`EngineStalled` when nothing has finished for longer than ``stall_timeout_s``."""
+        if self.stall_timeout_s is not None and quiet_s > self.stall_timeout_s:
+            raise EngineStalled(f"no run finished in the last {quiet_s:.0f} s (--stall-timeout "
+                                f"{self.stall_timeout_s:g} s); a run may be stuck where its time limit cannot stop it")
 
     def close(self, cancel: bool = False) -> None:
         if cancel:
             for future in self._futures:
                 future.cancel()
+            self._stop_workers()
         self.executor.shutdown(wait=not cancel)  # dask's ClientExecutor takes no cancel_futures
+
+    def _stop_workers(self) -> None:
+        """A cancelled local pool's workers are stopped, not left finishing (or stuck in) their batches."""
+        processes = getattr(self.executor, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.terminate()
 
 
 class DaskEngine(ExecutorEngine):
@@ -174,12 +220,34 @@ class DaskEngine(ExecutorEngine):
     def __init__(self, client: Any, kind: str = "dask", owned: tuple = ()) -> None:
         self.client = client
         self._owned = owned
-        try:
-            info = client.scheduler_info(n_workers=-1)  # all workers (older dask lists them all by default)
-        except TypeError:
-            info = client.scheduler_info()
-        workers = len(info.get("workers", {}))
+        self._no_workers_since: float | None = None
+        workers = self._count_workers()
         super().__init__(client.get_executor(pure=False), kind, workers, client.scheduler.address)
+
+    def _count_workers(self) -> int:
+        try:
+            info = self.client.scheduler_info(n_workers=-1)  # all workers (older dask lists them all by default)
+        except TypeError:
+            info = self.client.scheduler_info()
+        return len(info.get("workers", {}))
+
+    def check_progress(self, quiet_s: float) -> None:
+        """Also stop when the cluster has had no worker at all for ``no_workers_timeout_s``."""
+        try:
+            workers = self._count_workers()
+        except Exception as error:  # noqa: BLE001 - the scheduler itself is gone
+            raise EngineStalled(f"lost the dask scheduler at {self.address}: {type(error).__name__}: {error}") from None
+        now = time.monotonic()
+        if workers:
+            self._no_workers_since = None
+        else:
+            self._no_workers_since = self._no_workers_since or now
+            without = now - self._no_workers_since
+            stalled = self.stall_timeout_s is not None and quiet_s > self.stall_timeout_s
+            if without > self.no_workers_timeout_s or stalled:
+                raise EngineStalled(f"the dask cluster at {self.address} has had no workers for {max(without, 1):.0f} s "
+                                    f"and no run has finished for {quiet_s:.0f} s (the workers died or were stopped)")
+        super().check_progress(quiet_s)
 
     def close(self, cancel: bool = False) -> None:
         try:
@@ -196,20 +264,52 @@ def process_engine(workers: int) -> ExecutorEngine:
     return ExecutorEngine(executor, "processes", workers, worker_environment=SINGLE_THREADED)
 
 
+class SchedulerError(ValueError):
+    """A ``--scheduler`` address that cannot be used; ``hint`` says what to do."""
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__(reason)
+        self.hint = hint
+
+
+SCHEDULER_ADDRESS = re.compile(r"(?:(?P<scheme>tcp|tls)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})")
+#: How long the up-front check waits for the scheduler's port to answer, seconds.
+CONNECT_TIMEOUT_S = 5.0
+
+
+def reachable_scheduler(address: str) -> str:
+    """``address`` as ``tcp://HOST:PORT`` once its form is right, dask is installed and its port answers.
+
+    Raises :class:`SchedulerError` within seconds; nothing is created before.
+    """
+    import socket
+
+    match = SCHEDULER_ADDRESS.fullmatch(address.strip())
+    if match is None:
+        raise SchedulerError(f"{address!r} is not a scheduler address",
+                             "give it as tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786, as `dask scheduler` prints")
+    port = int(match["port"])
+    if not 1 <= port <= 65535:
+        raise SchedulerError(f"port {port} is out of range (1 to 65535)")
+    try:
+        import distributed  # noqa: F401 - only checking that it is installed
+    except ImportError:
+        raise SchedulerError("dask.distributed is not installed here",
+                             "pip install 'labelmarket[dask]'") from None
+    host = match["host"].strip("[]")
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as error:
+        raise SchedulerError(f"nothing answers at {address} ({error.strerror or error})",
+                             "start one with `dask scheduler` and at least one `dask worker`") from None
+    return f"{match['scheme'] or 'tcp'}://{match['host']}:{port}"
+
+
 def dask_engine(address: str, *, timeout_s: float = 30.0) -> DaskEngine:
     """Connect to a running scheduler (``tcp://HOST:PORT``) and wait for at least one worker."""
-    from urllib.parse import urlsplit
-
     from distributed import Client
 
-    where = urlsplit(address)
-    if where.scheme == "tcp" and where.hostname and where.port:
-        import socket
-
-        try:  # fail in a second, not after the client's whole timeout, when nothing listens there
-            socket.create_connection((where.hostname, where.port), timeout=5).close()
-        except OSError as error:
-            raise OSError(f"nothing answers at {address} ({error.strerror or error})") from None
+    reachable_scheduler(address)
     client = Client(address, timeout=f"{timeout_s}s", set_as_default=False)
     try:
         client.wait_for_workers(1, timeout=timeout_s)

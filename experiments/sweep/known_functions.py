@@ -92,11 +92,15 @@ def toy_market(params: dict[str, Any], seed: int) -> dict[str, Any]:
         "vendor": np.tile(names, weeks.size),
         "share": shares.ravel(),
     })
-    outputs = Outputs(share_weeks=[26, 50], weekly_market=True)
+    outputs = Outputs(final_week=list(MARKET_METRICS), share_weeks=[26, 50], weekly_market=True)
     record = summarise_run(market, vendors, reference_week=reference_week, outputs=outputs, share_vendor="Big")
     record[WEEKLY_KEY] = market[["week", *MARKET_METRICS]]
     return record
 
+
+#: The weeks the toy observes after the shock (60 − 10), declared so the analysis treats ``hhi_below_2500_week`` as
+#: censored (the toy's three-vendor market never falls below HHI 3,333, so it always is).
+toy_market.censored_after_weeks = {"hhi_below_2500_week": 50}  # type: ignore[attr-defined]
 
 LINEAR_WEIGHTS = {"x1": 4.0, "x2": -2.0, "x3": 0.0}
 

@@ -29,6 +29,15 @@ class SweepResults:
     weekly: pd.DataFrame | None
     complete: bool = True
 
+    def __repr__(self) -> str:
+        """One line: where, which design, how many runs and which outputs (``runs`` holds the table)."""
+        ok = int(self.runs["error"].isna().sum()) if "error" in self.runs else len(self.runs)
+        outputs = self.outputs
+        shown = ", ".join(outputs[:5]) + (f" and {len(outputs) - 5} more" if len(outputs) > 5 else "")
+        state = "" if self.complete else ", unfinished"
+        return (f"<SweepResults {self.run_dir}: {self.method}, {len(self.runs):,} runs ({ok:,} ok){state}; "
+                f"{len(self.parameters)} parameters; outputs {shown}>")
+
     @property
     def parameters(self) -> list[str]:
         return list(self.manifest["resolved"]["parameters"])
@@ -44,6 +53,20 @@ class SweepResults:
         return [c for c in self.runs.columns if c not in skip and pd.api.types.is_numeric_dtype(self.runs[c])]
 
     @property
+    def vendor_series(self) -> pd.DataFrame | None:
+        """The opt-in vendor-level weekly series (``outputs.vendor_series = true``), else None."""
+        return self._series("vendor_series")
+
+    @property
+    def lab_series(self) -> pd.DataFrame | None:
+        """The opt-in lab-level weekly series (``outputs.lab_series = true``), else None."""
+        return self._series("lab_series")
+
+    def _series(self, name: str) -> pd.DataFrame | None:
+        path = self.run_dir / f"{name}.parquet"
+        return pd.read_parquet(path) if path.exists() else None
+
+    @property
     def failures(self) -> pd.DataFrame:
         return self.runs[self.runs["error"].notna()]
 
@@ -54,13 +77,32 @@ class SweepResults:
             columns = self.parameters
         return self.design.sort_values("point_id")[columns].to_numpy(dtype=float)
 
+    @property
+    def time_outputs(self) -> dict[str, float]:
+        """Each time-to-event output with τ, the weeks its runs observed after the shock (empty values in
+        ``runs`` are censored at τ)."""
+        target = self.manifest["resolved"].get("target") or {}
+        recorded = target.get("censored_after_weeks")
+        if recorded is not None:
+            return {name: float(tau) for name, tau in recorded.items() if name in self.runs.columns}
+        if "weeks" in target and "reference_week" in target:  # folders written before the manifest recorded it
+            tau = float(int(target["weeks"]) - int(target["reference_week"]))
+            return {c: tau for c in self.outputs if c.startswith("hhi_below_") and c.endswith("_week")}
+        return {}
+
     def points(self, outputs: list[str] | None = None) -> pd.DataFrame:
         """One row per point: the parameters and the mean of each output over the replicates.
 
         A point with any failed replicate gets NaN, so every value averages the same seeds (common random numbers).
+        A time to an event gives its restricted mean: a censored run counts as τ (``time_outputs``), never as
+        missing, which would average only the runs where the event came early.
         """
         outputs = outputs or self.outputs
-        runs = self.runs
+        runs = self.runs.copy()
+        ok = runs["error"].isna()
+        for output, tau in self.time_outputs.items():
+            if output in outputs:
+                runs.loc[ok, output] = runs.loc[ok, output].fillna(tau).clip(upper=tau)
         means = runs.groupby("point_id")[outputs].mean()
         failed = runs.groupby("point_id")["error"].apply(lambda e: e.notna().any())
         means.loc[failed[failed].index, :] = np.nan

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -60,6 +61,14 @@ MARKET_METRICS: tuple[str, ...] = (
 )
 
 DEFAULT_SCENARIO = "meta_scale_2025"
+
+#: The most runs (points × replications) one sweep may hold. The design, the run table and the store's key set
+#: grow with it (about 1 KB of driver memory per run), so a bigger design is refused before anything is built.
+MAX_RUNS = 2_000_000
+#: Bytes of driver memory per run, for the estimate in the refusal message.
+BYTES_PER_RUN = 1_000
+#: The deepest nesting of tables and arrays a sweep file may have (a real one needs 4).
+MAX_NESTING = 32
 
 
 class SweepError(LabelmarketError):
@@ -101,6 +110,8 @@ class Parameter(_Strict):
     @field_validator("bounds")
     @classmethod
     def _low_below_high(cls, bounds: tuple[float, float] | None) -> tuple[float, float] | None:
+        if bounds is not None and not all(math.isfinite(b) for b in bounds):
+            raise ValueError(f"must be finite numbers (got [{bounds[0]:g}, {bounds[1]:g}])")
         if bounds is not None and not bounds[0] < bounds[1]:
             raise ValueError(f"must be [low, high] with low < high (got [{bounds[0]:g}, {bounds[1]:g}])")
         return bounds
@@ -109,6 +120,9 @@ class Parameter(_Strict):
     @classmethod
     def _one_kind(cls, values: list | None) -> list | None:
         if values:
+            infinite = [v for v in values if isinstance(v, float) and not math.isfinite(v)]
+            if infinite:
+                raise ValueError(f"must be finite numbers (got {infinite[0]!r}); a sweep point needs a real value")
             kinds = {"number" if isinstance(v, (int, float)) and not isinstance(v, bool) else type(v).__name__
                      for v in values}
             if len(kinds) > 1:
@@ -165,14 +179,31 @@ class MorrisDesign(_Strict):
 Design = Annotated[Union[GridDesign, LatinDesign, SobolDesign, MorrisDesign], Field(discriminator="method")]
 
 
-class Outputs(_Strict):
-    """What each run keeps: final-week metrics, summary statistics and, optionally, the weekly market frame."""
+#: The end-state metrics a sweep keeps by default: the ones that vary between runs. ``final_unmet_musd`` is
+#: floating-point noise at the end of a run, and weekly flows (``vc_committed_musd``, ``entrants``,
+#: ``switched_musd``) are reported as post-shock totals instead of their last week.
+DEFAULT_FINAL_WEEK = ("hhi", "cr1", "effective_vendors", "active_vendors")
+REPORTER_PATTERN = r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$"
 
-    final_week: list[Literal[MARKET_METRICS]] = Field(default_factory=lambda: list(MARKET_METRICS))  # type: ignore[valid-type]
+
+class Outputs(_Strict):
+    """What each run keeps: end-state metrics, post-shock totals, times to events, custom reporters and,
+    optionally, weekly frames (see ``labelmarket.experiments.sweep.outputs``)."""
+
+    final_week: list[Literal[MARKET_METRICS]] = Field(default_factory=lambda: list(DEFAULT_FINAL_WEEK))  # type: ignore[valid-type]
     hhi_threshold: float = Field(2500.0, gt=0, le=10_000, description="summary: weeks after the shock until HHI < this")
-    share_vendor: str | None = Field(None, description="summary: whose share to report; default the largest pre-shock vendor")
+    share_vendor: str | None = Field(
+        None, description="whose share share_week_N, final_share and the halving weeks follow; default the "
+        "vendor of the ownership change at the shock, else the largest vendor the week before the shock")
     share_weeks: list[int] = Field(default_factory=lambda: [52], description="weeks after the shock to report share at")
+    halving_labs: list[str] | None = Field(
+        None, description="labs whose <lab>_halved_week to report; default the share vendor's largest client")
+    reporters: list[str] = Field(
+        default_factory=list, description="'module:function' reporters: f(result[, model]) -> number, text or a "
+        "dict/Series of them")
     weekly_market: bool = Field(False, description="keep the full weekly market frame (needed for fan charts)")
+    vendor_series: bool = Field(False, description="keep each vendor's weekly share and revenue")
+    lab_series: bool = Field(False, description="keep each lab's weekly spend, and its spend and share at the share vendor")
     analyze: list[str] | None = Field(None, description="outputs for `labelmarket analyze`; default all numeric ones")
 
     @field_validator("share_weeks")
@@ -182,10 +213,18 @@ class Outputs(_Strict):
             raise ValueError(f"weeks after the shock must be ≥ 0 (got {weeks})")
         return sorted(set(weeks))
 
-    def summary_names(self) -> list[str]:
-        """The names of the summary statistics these settings produce."""
-        threshold = f"{self.hhi_threshold:g}"
-        return [f"hhi_below_{threshold}_week", "peak_unmet_musd", *(f"share_week_{w}" for w in self.share_weeks)]
+    @field_validator("reporters")
+    @classmethod
+    def _module_function(cls, reporters: list[str]) -> list[str]:
+        for reporter in reporters:
+            if not re.fullmatch(REPORTER_PATTERN, reporter):
+                raise ValueError(f"{reporter!r} is not 'module:function', e.g. 'mypackage.measures:scale_share_week_40'")
+        if len(set(reporters)) != len(reporters):
+            raise ValueError("a reporter is listed twice")
+        return reporters
+
+    def hhi_below_name(self) -> str:
+        return f"hhi_below_{self.hhi_threshold:g}_week"
 
 
 class SweepSpec(_Strict):
@@ -201,6 +240,10 @@ class SweepSpec(_Strict):
         None,
         pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
         description="'module:function' for an external model run(params, seed) -> dict; default the labelmarket model",
+    )
+    run_timeout_s: float | None = Field(
+        None, gt=0, le=7 * 24 * 3600,
+        description="seconds a run may take before it is stopped and recorded as failed; default no limit",
     )
     design: Design
     parameters: dict[str, Parameter] = Field(min_length=1)
@@ -228,7 +271,20 @@ class SweepSpec(_Strict):
         if method == "sobol" and self.design.second_order and len(self.parameters) < 2:
             raise ValueError("design.second_order: second-order indices need at least two parameters "
                              "(set second_order = false)")
+        self._fits_in_memory()
         return self
+
+    def _fits_in_memory(self) -> None:
+        """Refuse a design too big to hold, from its size alone (Python integers: nothing is allocated)."""
+        runs = self.run_count()
+        if runs > MAX_RUNS:
+            field = "parameters" if self.design.method == "grid" else "design"
+            gigabytes = runs * BYTES_PER_RUN / 1e9
+            raise ValueError(
+                f"{field}: the {self.design.method} design has {self.point_count():,} points × {self.replications} "
+                f"replication(s) = {runs:,} runs, about {gigabytes:,.0f} GB of memory for the run table alone; "
+                f"the limit is {MAX_RUNS:,} runs (use fewer values or samples, or split the sweep)"
+            )
 
     # -- derived --------------------------------------------------------------------------------------------------
     @property
@@ -255,7 +311,7 @@ class SweepSpec(_Strict):
 
     def results_identity(self) -> dict[str, Any]:
         """Everything that decides the results: the spec without its name, description and analysis choices."""
-        document = self.model_dump(mode="json", exclude={"name", "description"})
+        document = self.model_dump(mode="json", exclude={"name", "description", "run_timeout_s"})
         document["outputs"].pop("analyze", None)
         return document
 
@@ -307,22 +363,46 @@ def load_sweep(source: str | Path | dict | SweepSpec | SweepFile, *, name: str =
     if not path.is_file():
         raise SweepError(shown, "", "sweep file not found" if not path.exists() else "not a file",
                          "pass the path of a .toml sweep file, e.g. experiments/sobol_stake.toml")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SweepError(shown, "", f"not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset {error.start})",
+                         "save the sweep file as UTF-8") from None
+    except OSError as error:
+        raise SweepError(shown, "", f"cannot read it: {error.strerror or error}") from None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SweepError(shown, "", f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise SweepError(shown, "", f"nested too deeply (more than {MAX_NESTING} levels of tables and arrays)") from None
     return SweepFile(_validate(document, shown), shown, path.resolve().parent, text)
 
 
+def nesting_depth(document: Any, limit: int = MAX_NESTING) -> int:
+    """How deeply tables and arrays nest in ``document`` (iterative; stops counting past ``limit``)."""
+    deepest = 0
+    stack = [(document, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list, tuple)):
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth <= limit:
+                stack.extend((child, depth) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def _validate(document: dict, source: str) -> SweepSpec:
+    if nesting_depth(document) > MAX_NESTING:
+        raise SweepError(source, "", f"nested too deeply (more than {MAX_NESTING} levels of tables and arrays)")
     try:
         return SweepSpec.model_validate(document)
     except ValidationError as error:
         problems = [_explain(e, document) for e in error.errors()]
         field, reason = problems[0]
         if len(problems) > 1:
-            reason += "".join(f"\n  also {f or '(top level)'}: {r}" for f, r in problems[1:])
+            reason += "".join(f"; also {f or '(top level)'}: {r}" for f, r in problems[1:])
         raise SweepError(source, field, reason) from None
 
 

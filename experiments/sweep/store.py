@@ -7,6 +7,7 @@ Layout of a sweep folder::
     design.parquet         one row per point: point_id, the parameters as run, the sampler's raw columns
     parts/ab/<key>.parquet one finished run: its outputs (a one-row table), keyed by hash(params, seed)
     parts/ab/<key>.weekly.parquet   its weekly market frame, if kept (written before the part)
+    parts/ab/<key>.vendor_series.parquet, .lab_series.parquet   its opt-in series (written before the part)
     failures/<key>.json    one failed run: its error and traceback
     results.parquet        consolidated: one row per (point, replicate)       } written at the end
     weekly.parquet         consolidated weekly market frames, if kept         }
@@ -74,6 +75,8 @@ class SweepStore:
         self.parts = self.root / "parts"
         self.failures = self.root / "failures"
         self._lock_file: Any = None
+        self.type_changes: list[dict[str, Any]] = []
+        self.grown = False
 
     # -- paths -----------------------------------------------------------------------------------------------
     def part_path(self, key: str) -> Path:
@@ -81,6 +84,9 @@ class SweepStore:
 
     def weekly_path(self, key: str) -> Path:
         return self.parts / key[:2] / f"{key}.weekly.parquet"
+
+    def series_path(self, key: str, name: str) -> Path:
+        return self.parts / key[:2] / f"{key}.{name}.parquet"
 
     def failure_path(self, key: str) -> Path:
         return self.failures / f"{key}.json"
@@ -102,6 +108,12 @@ class SweepStore:
             raise SweepError(str(self.root), "", "another sweep is writing to this folder right now",
                              "wait for it to finish, or stop it and re-run to resume") from None
         self._lock_file = handle
+
+    def moved_to(self, root: Path) -> None:
+        """The folder was renamed (with its lock held): its paths follow it."""
+        self.root = Path(root)
+        self.parts = self.root / "parts"
+        self.failures = self.root / "failures"
 
     def close(self, finished: bool = False) -> None:
         """Release the lock; a finished folder also loses its lock file."""
@@ -129,6 +141,15 @@ class SweepStore:
         write_json(state_path, state)
         return state
 
+    def grow(self, identity: dict[str, Any], fingerprint: str, change: str) -> None:
+        """Record that this folder now holds a bigger version of its sweep (``growth``); finished runs stay."""
+        state_path = self.root / STATE_FILE
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        state.setdefault("grown", []).append({"from": state.get("fingerprint"), "change": change})
+        state.update(fingerprint=fingerprint, identity=identity)
+        write_json(state_path, state)
+        self.grown = True
+
     def remove_temporaries(self) -> int:
         """Delete temporary files a killed run left behind; return how many."""
         removed = 0
@@ -150,7 +171,7 @@ class SweepStore:
         for folder in self._part_folders():
             for entry in os.scandir(folder):
                 name = entry.name
-                if name.endswith(".parquet") and not name.endswith(".weekly.parquet") and TMP_MARK not in name:
+                if name.endswith(".parquet") and name.count(".") == 1 and TMP_MARK not in name:
                     keys.add(name[: -len(".parquet")])
         return keys
 
@@ -175,6 +196,8 @@ class SweepStore:
         self.part_path(record.key).parent.mkdir(exist_ok=True)
         if record.weekly is not None:
             write_parquet(self.weekly_path(record.key), record.weekly)
+        for name, frame in record.series.items():
+            write_parquet(self.series_path(record.key, name), frame)
         row = {"run_key": record.key, "seed": record.seed, **record.outputs}
         table = pa.Table.from_pylist([row])
         write_parquet(self.part_path(record.key), table, {
@@ -185,24 +208,81 @@ class SweepStore:
 
     # -- consolidation ---------------------------------------------------------------------------------------
     def read_parts(self, keys: list[str], *, weekly: bool = False) -> tuple[pa.Table | None, list[float]]:
-        """Read the parts (or their weekly frames) of ``keys`` in parallel; also return the run times."""
+        """Read the parts (or their weekly frames) of ``keys`` in parallel; also return the run times.
+
+        Columns whose type changes between runs are made consistent (see :func:`unify_tables`); the changes are
+        in ``self.type_changes``.
+        """
         paths = [self.weekly_path(k) if weekly else self.part_path(k) for k in keys]
-
-        def read(path: Path) -> pa.Table:
-            return pq.read_table(path)
-
-        with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
-            tables = list(pool.map(read, paths))
+        tables = self._read_tables(paths)
         if not tables:
             return None, []
         seconds = [] if weekly else [float((t.schema.metadata or {}).get(b"labelmarket.seconds", b"nan")) for t in tables]
         if weekly:
             tables = [t.append_column("run_key", pa.array([k] * t.num_rows, pa.string())) for k, t in zip(keys, tables)]
         tables = [t.replace_schema_metadata(None) for t in tables]
-        return pa.concat_tables(tables, promote_options="permissive"), seconds
+        table, self.type_changes = unify_tables(tables, keys)
+        return table, seconds
+
+    def read_series(self, keys: list[str], name: str) -> pa.Table | None:
+        """The opt-in series ``name`` of the runs ``keys`` that kept it, with a ``run_key`` column."""
+        present = [k for k in keys if self.series_path(k, name).exists()]
+        tables = self._read_tables([self.series_path(k, name) for k in present])
+        if not tables:
+            return None
+        tables = [t.replace_schema_metadata(None).append_column("run_key", pa.array([k] * t.num_rows, pa.string()))
+                  for k, t in zip(present, tables)]
+        return unify_tables(tables, present)[0]
+
+    @staticmethod
+    def _read_tables(paths: list[Path]) -> list[pa.Table]:
+        with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
+            return list(pool.map(pq.read_table, paths))
 
     def read_failures(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         return {k: json.loads(self.failure_path(k).read_text(encoding="utf-8")) for k in keys}
+
+
+def unify_tables(tables: list[pa.Table], keys: list[str]) -> tuple[pa.Table, list[dict[str, Any]]]:
+    """Concatenate one-run tables whose columns may differ in type between runs.
+
+    Each column keeps the type of the first run (in ``keys`` order) that has a value for it. A whole number
+    where a float is expected is cast; any other different type (text where a number is expected, or the
+    reverse) is left empty in that run and reported as ``{"column", "run_key", "expected", "found"}``.
+    """
+    chosen: dict[str, pa.DataType] = {}
+    for table in tables:
+        for column in table.schema:
+            if column.name not in chosen and not pa.types.is_null(column.type):
+                chosen[column.name] = column.type
+    changes: list[dict[str, Any]] = []
+    fixed = []
+    for key, table in zip(keys, tables):
+        for index, column in enumerate(table.schema):
+            expected = chosen.get(column.name)
+            if expected is None or column.type == expected or pa.types.is_null(column.type):
+                continue
+            if _numeric(column.type) and _numeric(expected):
+                replacement = table.column(index).cast(expected)
+            else:
+                replacement = pa.nulls(table.num_rows, expected)
+                changes.append({"column": column.name, "run_key": key,
+                                "expected": _kind(expected), "found": _kind(column.type)})
+            table = table.set_column(index, pa.field(column.name, expected), replacement)
+        fixed.append(table)
+    return pa.concat_tables(fixed, promote_options="permissive"), changes
+
+
+def _numeric(kind: pa.DataType) -> bool:
+    return pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)
+
+
+def _kind(kind: pa.DataType) -> str:
+    if _numeric(kind):
+        return "a number"
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return "text"
+    return str(kind)
 
 
 def describe_changes(old: Any, new: Any, limit: int = 5) -> str:

@@ -2,7 +2,8 @@
 
 A run function takes the point's overrides (dotted path → value) and a seed, and returns a dict of scalar outputs;
 it may add the weekly market frame under ``"weekly_market"``. It must be a picklable top-level function or
-object, so that worker processes and dask workers can receive it.
+object, so that worker processes and dask workers can receive it. A ``censored_after_weeks`` attribute
+(output name → weeks observed) declares which of its outputs are times to an event, censored when empty.
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from labelmarket.experiments.sweep.outputs import WEEKLY_KEY, largest_vendor, summarise_run
+from labelmarket.experiments.sweep.outputs import (
+    WEEKLY_KEY,
+    lab_series,
+    largest_vendor,
+    summarise_run,
+    time_output_names,
+    vendor_series,
+)
+from labelmarket.experiments.sweep.reporters import check_reporters, report
 from labelmarket.experiments.sweep.spec import Outputs, SweepFile
 
 RunFunction = Callable[[dict[str, Any], int], dict[str, Any]]
@@ -29,30 +38,52 @@ class Target:
 
 class ScenarioRun:
     """The default run function: one labelmarket run of the base scenario with the point's overrides,
-    reduced to the sweep's outputs (see :func:`labelmarket.experiments.sweep.outputs.summarise_run`)."""
+    reduced to the sweep's outputs (see :func:`labelmarket.experiments.sweep.outputs.summarise_run`), plus the
+    custom reporters' outputs and the opt-in frames and series."""
 
-    def __init__(self, scenario: str, weeks: int | None, outputs: Outputs, share_vendor: str) -> None:
+    def __init__(self, scenario: str, weeks: int | None, outputs: Outputs, share_vendor: str,
+                 halving_labs: list[str]) -> None:
         self.scenario = scenario
         self.weeks = weeks
         self.outputs = outputs
         self.share_vendor = share_vendor
+        self.halving_labs = list(halving_labs)
+
+    @property
+    def needs_allocations(self) -> bool:
+        return bool(self.halving_labs or self.outputs.lab_series or self.outputs.reporters)
 
     def __call__(self, params: dict[str, Any], seed: int) -> dict[str, Any]:
-        from labelmarket.model.runner import run_scenario
+        from threadpoolctl import threadpool_limits
+
+        from labelmarket.model.market_model import MarketModel
+        from labelmarket.model.runner import RunResult
+        from labelmarket.scenarios.loader import load_scenario
 
         overrides = dict(params)
-        if not any(path.startswith("record.") for path in params):
-            overrides["record.allocations"] = False  # the sweep keeps market and vendor frames only: ~20 % faster
-        result = run_scenario(self.scenario, seed=seed, weeks=self.weeks, overrides=overrides)
+        if not any(path.startswith("record.") for path in params) and not self.needs_allocations:
+            overrides["record.allocations"] = False  # the market and vendor frames suffice: ~20 % faster
+        scenario = load_scenario(self.scenario, overrides)
+        with threadpool_limits(limits=1):
+            model = MarketModel(scenario, rng=seed, weeks=self.weeks).run()
+        result = RunResult(scenario=scenario, seed=seed, weeks=model.horizon_weeks, **model.frames())
+        reference_week = int(scenario.meta.reference_week)
         record = summarise_run(
             result.market,
             result.vendors,
-            reference_week=int(result.scenario.meta.reference_week),
+            reference_week=reference_week,
             outputs=self.outputs,
             share_vendor=self.share_vendor,
+            allocations=result.allocations,
+            halving_labs=self.halving_labs,
         )
+        record.update(report(self.outputs.reporters, result, model))
         if self.outputs.weekly_market:
             record[WEEKLY_KEY] = result.market.reset_index(drop=True)
+        if self.outputs.vendor_series:
+            record["vendor_series"] = vendor_series(result.vendors, reference_week)
+        if self.outputs.lab_series:
+            record["lab_series"] = lab_series(result.allocations, self.share_vendor, reference_week)
         return record
 
 
@@ -84,7 +115,11 @@ def prepare_target(sweep_file: SweepFile, run_point: RunFunction | None = None, 
     if run_point is None and spec.run_function:
         run_point = import_run_function(spec.run_function, sweep_file)
     if run_point is not None:
-        return Target(run_point, {"run_function": identify(run_point), "weeks": spec.weeks}, {"run_function": identify(run_point)})
+        check_reporters(sweep_file)
+    if run_point is not None:
+        resolved = {"run_function": identify(run_point),
+                    "censored_after_weeks": dict(getattr(run_point, "censored_after_weeks", {}))}
+        return Target(run_point, {"run_function": identify(run_point), "weeks": spec.weeks}, resolved)
     return prepare_scenario_run(sweep_file, seeds or [spec.seed])
 
 
@@ -103,6 +138,10 @@ def prepare_scenario_run(sweep_file: SweepFile, seeds: list[int]) -> Target:
         base = load_scenario(source)
     except ScenarioError as error:
         raise sweep_file.error("scenario", str(error)) from None
+    except UnicodeDecodeError as error:
+        raise sweep_file.error("scenario", f"{source} is not UTF-8 text ({error.reason} at offset {error.start})") from None
+    except RecursionError:
+        raise sweep_file.error("scenario", f"{source} is nested too deeply (or extends itself too often)") from None
 
     reference_week = int(base.meta.reference_week)
     horizon = int(spec.weeks or base.meta.horizon_weeks)
@@ -119,15 +158,34 @@ def prepare_scenario_run(sweep_file: SweepFile, seeds: list[int]) -> Target:
                 raise sweep_file.error(f'parameters."{path}"', reason, error.hint) from None
 
     share_vendor, share_rule = _share_vendor(sweep_file, base, seeds[0])
+    halving_labs = _halving_labs(sweep_file, base, share_vendor)
+    check_reporters(sweep_file)
+    time_outputs = {name: horizon - reference_week for name in time_output_names(spec.outputs, halving_labs)}
     identity = {
         "scenario": spec.scenario,
         "scenario_fingerprint": scenario_hash(base),
         "weeks": horizon,
         "reference_week": reference_week,
         "share_vendor": share_vendor,
+        "halving_labs": halving_labs,
     }
-    run = ScenarioRun(source, spec.weeks, spec.outputs, share_vendor)
-    return Target(run, identity, dict(identity, scenario_source=source, share_vendor_rule=share_rule))
+    run = ScenarioRun(source, spec.weeks, spec.outputs, share_vendor, halving_labs)
+    resolved = dict(identity, scenario_source=source, share_vendor_rule=share_rule, censored_after_weeks=time_outputs)
+    return Target(run, identity, resolved)
+
+
+def _halving_labs(sweep_file: SweepFile, base: Any, share_vendor: str) -> list[str]:
+    """The labs whose halving week is reported: as listed, else the share vendor's largest client by contract."""
+    chosen = sweep_file.spec.outputs.halving_labs
+    if chosen is not None:
+        unknown = [lab for lab in chosen if lab not in base.labs]
+        if unknown:
+            raise sweep_file.error("outputs.halving_labs", f"no lab called {unknown[0]!r} in {sweep_file.spec.scenario}",
+                                   f"choose among {', '.join(sorted(base.labs))}")
+        return list(chosen)
+    clients = [(lab.contracts.get(share_vendor, 0.0), name) for name, lab in base.labs.items()]
+    spend, largest = max(clients, default=(0.0, ""), key=lambda c: (c[0], c[1]))
+    return [largest] if spend > 0 else []
 
 
 def _share_vendor(sweep_file: SweepFile, base: Any, seed: int) -> tuple[str, str]:

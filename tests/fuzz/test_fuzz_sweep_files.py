@@ -12,7 +12,6 @@ from fuzz_inputs import sweep_documents, toml_text
 BAD_SCENARIO = b"\xff\xfe"  # the sweep's scenario may name it: invalid UTF-8
 SWEEP = ["sweep", "sweep.toml", "--workers", "1", "--no-progress", "--out", OUT]
 INPUTS = {"sweep.toml", "bad.toml"}
-SWEEP_PARSING = "sweep-file parsing is the sweeps helper's part of issue 9 (section 2); drop this mark once fixed"
 
 
 @settings(SUBPROCESS, max_examples=10)
@@ -29,7 +28,6 @@ def test_sweep_files_in_process(doc):
         assert_kept_the_rule(run_in_process(SWEEP, folder), INPUTS, writes_out=True)
 
 
-@pytest.mark.xfail(strict=True, raises=(UnicodeDecodeError, RecursionError), reason=SWEEP_PARSING)
 @pytest.mark.parametrize("text", [b"\xff\xfe", b"x = " + b"[" * 3000])
 def test_a_sweep_file_of_bad_bytes_or_deep_nesting_is_one_line(text):
     with workfolder({"sweep.toml": text, "bad.toml": BAD_SCENARIO}) as folder:

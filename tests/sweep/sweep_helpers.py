@@ -17,9 +17,12 @@ PI = math.pi
 
 
 def subprocess_env() -> dict[str, str]:
-    """The environment for sweep subprocesses and dask workers: the repository importable, no stray threads."""
+    """The environment for sweep subprocesses and dask workers: the repository and the test helpers importable,
+    no stray threads."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    # the repository (the labelmarket package) and this folder (reporters and run functions of the tests)
+    paths = [str(REPO), str(Path(__file__).resolve().parent), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(paths).rstrip(os.pathsep)
     env.setdefault("OMP_NUM_THREADS", "1")
     return env
 

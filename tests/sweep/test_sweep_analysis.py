@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from labelmarket.experiments.sweep.spec import SweepError
+
 from labelmarket.experiments import load_results, sweep
 from labelmarket.experiments.analysis import analyze
 from labelmarket.experiments.analysis.cli import main as analyze_main
@@ -57,11 +59,15 @@ def test_the_analysis_writes_tables_figures_and_a_summary(ishigami_run):
     assert "![sobol_y](figures/sobol_y.png)" in summary
 
 
-def test_a_second_analysis_replaces_the_first(ishigami_run):
-    (ishigami_run / "analysis").mkdir(exist_ok=True)
-    (ishigami_run / "analysis" / "stale.txt").write_text("old")
+def test_a_second_analysis_replaces_the_first_but_never_a_users_file(ishigami_run):
     analyze(ishigami_run, ["y"])
-    assert not (ishigami_run / "analysis" / "stale.txt").exists()
+    (ishigami_run / "analysis" / "stale.md").write_text("an earlier analysis's table")
+    analyze(ishigami_run, ["y"])
+    assert not (ishigami_run / "analysis" / "stale.md").exists(), "the default analysis folder is rebuilt"
+    (ishigami_run / "analysis" / "notes.txt").write_text("mine")
+    with pytest.raises(SweepError, match="holds files labelmarket did not write"):
+        analyze(ishigami_run, ["y"])
+    assert (ishigami_run / "analysis" / "notes.txt").read_text() == "mine"
 
 
 def test_morris_on_a_linear_function_gives_its_slopes(tmp_path):
@@ -126,3 +132,22 @@ def test_analyze_refuses_what_it_cannot_read(tmp_path, capsys):
     assert analyze_main([str(tmp_path / "t"), "--output", "nonsense"]) == 2
     assert "no output called nonsense" in capsys.readouterr().err
     assert analyze_main([str(tmp_path / "t"), "--output", "final_hhi"]) == 0
+
+
+def test_results_outcomes_and_reports_print_in_one_line(tmp_path):
+    from labelmarket.experiments import load_results, sweep
+
+    document = {"name": "lin", "run_function": "labelmarket.experiments.sweep.known_functions:linear",
+                "design": {"method": "grid"}, "parameters": {f"lin.x{i}": {"values": [0.0, 1.0]} for i in (1, 2, 3)}}
+    outcome = sweep(document, out=tmp_path / "lin", workers=1, progress=False)
+    assert repr(outcome) == f"<SweepOutcome {tmp_path / 'lin'}: done; 8 runs, 8 ok, 0 failed, 8 computed now>"
+    results = load_results(outcome.run_dir)
+    assert repr(results) == f"<SweepResults {tmp_path / 'lin'}: grid, 8 runs (8 ok); 3 parameters; outputs y>"
+    assert "\n" not in repr(analyze(outcome.run_dir))
+
+
+def test_heatmap_cells_use_readable_numbers():
+    from labelmarket.experiments.analysis.figures import readable
+
+    assert [readable(v) for v in (2534.2, 41.66, 0.35234, 0.0, 3.1e-05, -1234.0)] == [
+        "2,534", "41.7", "0.352", "0", "3.1e-05", "-1,234"]

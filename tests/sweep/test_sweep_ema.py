@@ -53,3 +53,29 @@ def test_replications_average_the_seeds():
         experiments, outcomes = evaluator.perform_experiments(scenarios=2)
     expected = experiments["p__a"] + experiments["p__b"]
     assert list(outcomes["y"]) == pytest.approx(list(expected))
+
+
+def test_an_unknown_outcome_is_refused_before_anything_runs():
+    from labelmarket.experiments.sweep.spec import SweepError
+
+    with pytest.raises(SweepError, match="outcomes: no output called 'hhi'.*final_hhi"):
+        ema_model({"events.meta_stake.stake": (0.0, 0.49)}, outcomes=["hhi"], weeks=30)
+
+
+def test_integer_categorical_and_boolean_parameters_and_a_time_series_outcome():
+    model = ema_model({"events.meta_stake.stake": (0.0, 0.49),
+                       "labs.Google.review_interval_weeks": (2, 12),
+                       "events.meta_stake.voting": [True, False],
+                       "events.scale_assurance.promise": ["data_firewall", "non_voting"]},
+                      outcomes=["final_hhi", "hhi_weekly"], weeks=30, seed=4)
+    kinds = {u.name: type(u).__name__ for u in model.uncertainties}
+    assert kinds == {"events__meta_stake__stake": "RealParameter",
+                     "labs__Google__review_interval_weeks": "IntegerParameter",
+                     "events__meta_stake__voting": "BooleanParameter",
+                     "events__scale_assurance__promise": "CategoricalParameter"}
+    with ema.SequentialEvaluator(model) as evaluator:
+        experiments, outcomes = evaluator.perform_experiments(scenarios=4)
+    assert not any(math.isnan(v) for v in outcomes["final_hhi"]), "every run works, voting or not"
+    assert outcomes["hhi_weekly"].shape == (4, 31), "weeks 0 to 30 per run"
+    assert outcomes["hhi_weekly"][:, -1] == pytest.approx(outcomes["final_hhi"])
+    assert set(experiments["events__meta_stake__voting"]) <= {True, False}

@@ -1,21 +1,16 @@
 """The results are identical whichever engine runs them: in process, spawned local workers, or dask.
 
-The dask test starts a real ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1, and stops them by
-PID afterwards.
+The dask tests use a real ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1 (the ``dask_cluster``
+fixture in conftest.py), stopped by PID afterwards.
 """
 
 from __future__ import annotations
 
-import json
 import subprocess
-import time
-from pathlib import Path
-
-import pytest
 
 from labelmarket.experiments import load_results, sweep
 from labelmarket.experiments.sweep.engines import auto_batch_size
-from sweep_helpers import PYTHON, REPO, pid_alive, stop_pid, subprocess_env, toy_sweep
+from sweep_helpers import PYTHON, subprocess_env, toy_sweep
 
 REAL_MODEL_SWEEP = {
     "name": "real",
@@ -60,49 +55,6 @@ def test_batch_size_shrinks_for_small_sweeps_and_is_capped():
     assert auto_batch_size(200, 2) == 13
 
 
-@pytest.fixture(scope="module")
-def dask_cluster(tmp_path_factory):
-    """A real scheduler and two single-threaded workers on 127.0.0.1; yields the scheduler address."""
-    folder = tmp_path_factory.mktemp("dask")
-    scheduler_file = folder / "scheduler.json"
-    env = subprocess_env()
-    dask = str(Path(PYTHON).with_name("dask"))
-    started: list[subprocess.Popen] = []
-    logs = []
-
-    def start(*args: str, name: str) -> subprocess.Popen:
-        log = open(folder / f"{name}.log", "w")  # noqa: SIM115 - closed below
-        logs.append(log)
-        process = subprocess.Popen([dask, *args], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(REPO))
-        started.append(process)
-        return process
-
-    try:
-        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-              "--scheduler-file", str(scheduler_file), name="scheduler")
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        address = json.loads(scheduler_file.read_text())["address"]
-        assert address.startswith("tcp://127.0.0.1:")
-        for i in range(2):
-            start("worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--no-nanny", "--no-dashboard",
-                  "--name", f"w{i}", name=f"worker{i}")
-        from distributed import Client
-
-        with Client(address, timeout="30s", set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=60)
-        yield address
-    finally:
-        pids = [p.pid for p in started]
-        for process in reversed(started):  # workers first, then the scheduler
-            stop_pid(process.pid)
-            process.wait(timeout=10)
-        for log in logs:
-            log.close()
-        assert not any(pid_alive(pid) for pid in pids), "every dask process is stopped"
-
-
 def test_a_dask_cluster_matches_local_runs_on_the_real_model(tmp_path, dask_cluster, frames_equal):
     sequential = results_of(sweep(REAL_MODEL_SWEEP, out=tmp_path / "seq", workers=1, progress=False))
     assert sequential.manifest["resolved"]["target"]["share_vendor"] == "Scale AI"
@@ -131,4 +83,6 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
     path = write_sweep(tmp_path, toy_sweep("grid", replications=1))
     code = sweep_main([str(path), "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "out"), "--no-progress"])
     assert code == 2
-    assert "cannot use the dask scheduler at tcp://127.0.0.1:9: nothing answers" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--scheduler: nothing answers at tcp://127.0.0.1:9" in err and err.count("\n") == 1
+    assert not (tmp_path / "out").exists() and not (tmp_path / ".tmp-out").exists(), "nothing is created"

@@ -27,6 +27,15 @@ def test_example_sweep_files_pass_every_check(path):
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_run_count_in_an_examples_comment_is_right(path):
+    import re
+
+    header = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True) if line.startswith("#"))
+    stated = [int(n.replace(",", "")) for n in re.findall(r"([\d,]+) runs", header)]
+    assert all(n == load_sweep(path).spec.run_count() for n in stated), f"{path.name} says {stated} runs"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_docs_list_every_example(path):
     docs = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
     assert f"`{path.name}`" in docs

@@ -41,6 +41,33 @@ def test_hhi_that_never_falls_below_the_threshold_is_nan():
     assert math.isnan(record["hhi_below_1000_week"])
 
 
+def test_post_shock_totals_and_the_end_state():
+    market, vendors = frames()
+    market["entrants"] = [1, 0, 0, 1, 0, 2, 0, 0]
+    market["vc_committed_musd"] = [50.0, 0, 10, 0, 0, 5, 0, 0]
+    market["switched_musd"] = [0.0, 9, 1, 2, 3, 0, 0, 4]
+    record = summarise_run(market, vendors, reference_week=2, outputs=Outputs(), share_vendor="Small")
+    assert record["entrants_after_shock"] == 3.0  # the entrant in week 0 came before the shock
+    assert record["vc_committed_after_shock_musd"] == 15.0
+    assert record["switched_after_shock_musd"] == 10.0
+    assert record["final_share"] == 0.0  # Small has no row in the last week (7)
+    assert set(record) >= {"final_hhi", "final_cr1", "final_effective_vendors", "final_active_vendors"}
+    assert "final_unmet_musd" not in record and "final_entrants" not in record, "noise and flows are not defaults"
+
+
+def test_the_week_a_labs_share_at_the_target_halves():
+    market, vendors = frames()
+    spend = {  # week: (Google at Big, Google elsewhere)
+        0: (8.0, 2.0), 1: (8.0, 2.0), 2: (6.0, 4.0), 3: (4.0, 6.0), 4: (3.0, 7.0), 5: (5.0, 5.0), 6: (1, 9), 7: (0, 10)}
+    rows = [(w, "Google", "Big", a) for w, (a, _) in spend.items()] + [(w, "Google", "Small", b) for w, (_, b) in spend.items()]
+    rows += [(w, "Meta", "Big", 5.0) for w in spend]
+    allocations = pd.DataFrame(rows, columns=["week", "lab", "vendor", "spend_musd"])
+    record = summarise_run(market, vendors, reference_week=2, outputs=Outputs(), share_vendor="Big",
+                           allocations=allocations, halving_labs=["Google", "Meta"])
+    assert record["google_halved_week"] == 1.0  # 0.8 the week before the shock; 0.4 (half) first in week 3
+    assert math.isnan(record["meta_halved_week"]), "Meta never leaves: censored"
+
+
 def test_largest_vendor_is_taken_before_the_shock():
     _, vendors = frames()
     assert largest_vendor(vendors, before_week=2) == "Big"

@@ -22,7 +22,9 @@ def test_a_valid_file_loads_with_defaults(tmp_path):
     assert sweep.name == "ishigami"
     assert sweep.spec.replications == 1
     assert sweep.spec.point_count() == 64 * (2 * 3 + 2)
-    assert sweep.spec.outputs.summary_names() == ["hhi_below_2500_week", "peak_unmet_musd", "share_week_52"]
+    outputs = sweep.spec.outputs
+    assert outputs.hhi_below_name() == "hhi_below_2500_week" and outputs.share_weeks == [52]
+    assert outputs.final_week == ["hhi", "cr1", "effective_vendors", "active_vendors"], "no noise by default"
 
 
 def test_the_name_defaults_to_the_file_stem(tmp_path):

@@ -62,8 +62,8 @@ def test_running_it_again_does_nothing(tmp_path):
 def test_a_changed_sweep_is_refused_against_the_old_folder(tmp_path, capsys):
     document = toy_sweep("grid")
     run(document, tmp_path / "toy")
-    document["replications"] = 3
-    with pytest.raises(SweepError, match=r"differs from the one already in .*replications 2 → 3"):
+    document["outputs"]["share_weeks"] = [20]  # replications may grow (test_sweep_growth.py); outputs may not change
+    with pytest.raises(SweepError, match=r"differs from the one already in .*outputs.share_weeks"):
         run(document, tmp_path / "toy")
     path = write_sweep(tmp_path, document)
     assert sweep_main([str(path), "--out", str(tmp_path / "toy"), "--no-progress"]) == 2
@@ -180,7 +180,7 @@ def test_one_folder_takes_one_sweep_at_a_time(tmp_path):
 def test_a_folder_that_is_not_a_sweep_is_left_alone(tmp_path):
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
-    with pytest.raises(SweepError, match="is not a sweep folder"):
+    with pytest.raises(SweepError, match="is not a labelmarket folder"):
         run(toy_sweep("grid"), tmp_path / "mine")
 
 
