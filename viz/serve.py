@@ -57,8 +57,9 @@ def solara_command(host: str, port: int) -> list[str]:
 
 def server_environment(scenario: str) -> dict[str, str]:
     python_path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    # no telemetry, and no "This website runs on Solara" badge over the charts
     return {**os.environ, SCENARIO_ENV: scenario, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-            "PYTHONPATH": python_path}
+            "SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_THEME_TITLE": "labelmarket", "PYTHONPATH": python_path}
 
 
 def missing_assets() -> bool:
