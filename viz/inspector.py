@@ -50,7 +50,7 @@ def partner_table_html(found: Profile) -> str:
     partner = "vendor" if found.kind == "lab" else "lab"
     table: pd.DataFrame = found.by_partner.sort_values("spend_musd", ascending=False)
     rows = "".join(
-        f"<tr><td>{escape(str(row[partner]))}</td><td style='text-align:right'>${row.spend_musd:,.0f}M</td>"
+        f"<tr><td>{escape(str(getattr(row, partner)))}</td><td style='text-align:right'>${row.spend_musd:,.0f}M</td>"
         f"<td style='text-align:right'>{row.trust:.2f}</td>"
         f"<td style='text-align:right'>{row.perceived_neutrality:.2f}</td></tr>" for row in table.itertuples())
     return (f"<table aria-label='{escape(found.name)} by {partner}' style='width:100%;font-size:15px;"

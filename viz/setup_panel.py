@@ -114,7 +114,7 @@ def SetupPanel(transport: Transport, setup: solara.Reactive[Setup], problem: sol
 
     solara.Select("Scenario", value=setup.value.scenario_name, on_value=pick_scenario,
                   values=sorted({*bundled_scenarios(), setup.value.scenario_name}))
-    solara.InputText("Seed", value=setup.value.seed_text, on_value=type_seed, continuous_update=False,
+    solara.InputText("Seed", value=setup.value.seed_text, on_value=type_seed, continuous_update=True,
                      error=problem.value or False)
     for knob in knobs():
         KnobControl(knob, setup)
