@@ -75,7 +75,7 @@ def KnobControl(knob: Knob, setup: solara.Reactive[Setup]):
     def move(new_value: Any) -> None:
         setup.set(replace(setup.value, settings={**setup.value.settings, knob.name: new_value}))
 
-    number = "—" if reason else knob.shown(value)
+    number = "—" if reason else knob.shown(value if moved else own)  # a snapped slider still shows the scenario's
     with solara.Tooltip(reason or knob.meaning):
         with solara.Column(gap="0px", style={"margin-bottom": "2px"}):
             with solara.Row(gap="6px", style={"align-items": "center"}):

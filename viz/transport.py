@@ -68,9 +68,9 @@ def use_transport(first_run: Callable[[], ClassroomRun]) -> Transport:
 
 
 def week_counter(run: ClassroomRun) -> str:
-    """'Week −12 of 52' counted from the shock, or 'End of run: week 52'."""
+    """'Week -12, ends at 78' counted from the shock, or 'End of run: week 78'."""
     now, last = run.report_week(run.week), run.report_week(run.horizon_weeks)
-    return f"End of run: week {last}" if run.at_end else f"Week {now} of {last}"
+    return f"End of run: week {last}" if run.at_end else f"Week {now}, ends at {last}"
 
 
 @solara.component

@@ -6,12 +6,17 @@
   file is absent.
 - ``dashboard``: a fresh page (its own solara session) on the served app. It records console errors and
   every host the page contacts, and saves a screenshot in ``test-results/<test>/`` when the test ends.
+- ``open_dashboard``: the same for a page of a chosen viewport size and zoom (device scale factor).
+- ``page_helpers``: the week heading, stepping, picking a scenario, reading a knob's number.
+
+Tests find every control by its accessible name ("Play", "Pause", "Step", "Reset", "Info", "Export run (zip)").
 
 See ../../../shared/notes/solara-in-a-real-browser.md for why each flag is there.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import time
@@ -131,17 +136,42 @@ class Dashboard:
                              f"`.venv/bin/python tools/install_solara_assets.py`:\n" + "\n".join(missing))
 
 
-@pytest.fixture
-def dashboard(chromium_executable, solara_server, page, output_path):
-    session = Dashboard(page=page, server=solara_server, log_offset=solara_server.log_size())
+def _watch(page, server: SolaraServer) -> Dashboard:
+    session = Dashboard(page=page, server=server, log_offset=server.log_size())
     page.on("console", lambda message: session.console_errors.append(message.text)
             if message.type == "error" else None)
     page.on("pageerror", lambda error: session.console_errors.append(f"uncaught: {error}"))
     page.on("request", lambda request: session.record_url(request.url))
     page.on("websocket", lambda websocket: session.record_url(websocket.url))
     page.set_default_timeout(30_000)
-    page.goto(solara_server.url)
+    page.goto(server.url)
     page.get_by_role("button", name="Step").wait_for()
+    page.get_by_role("heading", name=re.compile(r"^Week -?\d+:")).wait_for()
+    return session
+
+
+@pytest.fixture
+def dashboard(chromium_executable, solara_server, page, output_path):
+    session = _watch(page, solara_server)
     yield session
     Path(output_path).mkdir(parents=True, exist_ok=True)
     page.screenshot(path=Path(output_path) / "screenshot.png", animations="disabled")
+
+
+@pytest.fixture
+def open_dashboard(chromium_executable, solara_server, browser, output_path):
+    """``open_dashboard(width, height, zoom=1.0)``: a page as a projector of that size shows it at that zoom."""
+    contexts = []
+
+    def open_page(width: int, height: int, zoom: float = 1.0) -> Dashboard:
+        context = browser.new_context(viewport={"width": round(width / zoom), "height": round(height / zoom)},
+                                      device_scale_factor=zoom, accept_downloads=True)
+        contexts.append((context, f"{width}x{height}-{zoom:g}"))
+        return _watch(context.new_page(), solara_server)
+
+    yield open_page
+    Path(output_path).mkdir(parents=True, exist_ok=True)
+    for context, name in contexts:
+        for page in context.pages:
+            page.screenshot(path=Path(output_path) / f"screenshot-{name}.png", animations="disabled")
+        context.close()
