@@ -36,7 +36,7 @@ def driver_words(column: str) -> str:
     return words.strip()
 
 
-def drivers_html(row: pd.Series, driver_columns: list[str]) -> str:
+def drivers_html(row: dict, driver_columns: list[str]) -> str:
     chips = [f"{escape(driver_words(column))} {row[column]:.2f}" for column in driver_columns
              if pd.notna(row[column])]
     return (f'<div style="font-size:13px;color:#555">drivers: {", ".join(chips)}</div>') if chips else ""
@@ -69,13 +69,13 @@ def log_rows(run: ClassroomRun, show: str = ALL_EVENTS, min_move_musd: float = 0
     return pinned, events[keep].iloc[::-1]
 
 
-def item_html(row: pd.Series, driver_columns: list[str], pinned: bool = False) -> str:
-    colour = TEACHER_COLOUR if row.teacher else KIND_COLOURS.get(row.kind, "#9E9E9E")
+def item_html(row: dict, driver_columns: list[str], pinned: bool = False) -> str:
+    colour = TEACHER_COLOUR if row["teacher"] else KIND_COLOURS.get(row["kind"], "#9E9E9E")
     badge = (f'<span style="background:{TEACHER_COLOUR};color:white;border-radius:3px;padding:0 5px;'
-             f'margin-right:6px;font-size:13px">you</span>') if row.teacher else ""
+             f'margin-right:6px;font-size:13px">you</span>') if row["teacher"] else ""
     pin = '<span style="color:#1F3B73;font-weight:600;margin-right:6px">The shock:</span>' if pinned else ""
     return (f'<li style="border-left:5px solid {colour};padding:3px 8px;margin:0 0 4px 0">{pin}{badge}'
-            f'<b>Week {row.shown_week}</b> — {escape(str(row.cause))}{drivers_html(row, driver_columns)}</li>')
+            f'<b>Week {row["shown_week"]}</b> — {escape(str(row["cause"]))}{drivers_html(row, driver_columns)}</li>')
 
 
 def event_log_html(run: ClassroomRun, show: str = ALL_EVENTS, min_move_musd: float = 0.0,
@@ -83,8 +83,8 @@ def event_log_html(run: ClassroomRun, show: str = ALL_EVENTS, min_move_musd: flo
     pinned, rows = log_rows(run, show, min_move_musd, lab)
     driver_columns = [column for column in rows.columns if column not in BASIC_COLUMNS + ["teacher", "shown_week"]
                       and pd.api.types.is_numeric_dtype(rows[column])]
-    head = "".join(item_html(row, driver_columns, pinned=True) for _, row in pinned.iterrows())
-    items = [item_html(row, driver_columns) for _, row in rows.head(SHOWN).iterrows()]
+    head = "".join(item_html(row, driver_columns, pinned=True) for row in pinned.to_dict("records"))
+    items = [item_html(row, driver_columns) for row in rows.head(SHOWN).to_dict("records")]
     if not items:
         items.append('<li style="color:#666">Nothing to show yet: press Step or Play, or widen the filters.</li>')
     more = len(rows) - SHOWN

@@ -8,17 +8,25 @@ message under the box and the run carries on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 from html import escape
 from typing import Any
 
 import solara
 
 from labelmarket.scenarios import bundled_scenarios, load_scenario
+from labelmarket.scenarios.schema import Scenario
 from labelmarket.viz.parameters import Knob, is_moved, knob_named, knobs, moved_knobs, scenario_value, unused_reason
 from labelmarket.viz.run import OWN_VALUES, ClassroomRun, parse_seed
 from labelmarket.viz.transport import Transport
 
 NO_COMPARISON = "nothing"
+
+
+@cache
+def scenario_named(name: str) -> Scenario:
+    """A scenario as the sidebar shows it (loaded once per server: the knobs read it at every redraw)."""
+    return load_scenario(name)
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class Setup:
             seed = run.seed
         if seed != run.seed:
             changes.append(f"seed {seed}")
-        moved = moved_knobs(self.settings, load_scenario(self.scenario_name))
+        moved = moved_knobs(self.settings, scenario_named(self.scenario_name))
         changes += [f"{knob_named(name).label} {knob_named(name).shown(value)}" for name, value in moved.items()
                     if run.moved.get(name) != value]
         changes += [f"{knob_named(name).label} back to the scenario's value" for name in run.moved
@@ -66,7 +74,7 @@ def compare_choices(scenario_name: str) -> list[str]:
 @solara.component
 def KnobControl(knob: Knob, setup: solara.Reactive[Setup]):
     """A slider (or switch) showing the scenario's value and its number; disabled, with the reason, if unused."""
-    scenario = load_scenario(setup.value.scenario_name)
+    scenario = scenario_named(setup.value.scenario_name)
     own = scenario_value(knob, scenario)
     reason = unused_reason(knob, scenario)
     value = setup.value.settings.get(knob.name, own)
@@ -98,8 +106,7 @@ def KnobControl(knob: Knob, setup: solara.Reactive[Setup]):
 
 @solara.component
 def SetupPanel(transport: Transport, setup: solara.Reactive[Setup], problem: solara.Reactive[str]):
-    """Scenario, seed, knobs and comparison in the sidebar."""
-    transport.changes.get()
+    """Scenario, seed, knobs and comparison in the sidebar (redrawn when the run is replaced, not every week)."""
     run = transport.run.value
 
     def pick_scenario(name: str) -> None:

@@ -58,8 +58,11 @@ def use_transport(first_run: Callable[[], ClassroomRun]) -> Transport:
                           solara.use_reactive(DEFAULT_SPEED), solara.use_reactive(0))
 
     def play() -> None:
+        """One week per tick, on a fixed beat: the time a week takes to draw comes out of the wait."""
+        due = time.monotonic()
         while transport.playing.value:
-            time.sleep(1.0 / SPEEDS[transport.speed.value])
+            due = max(due + 1.0 / SPEEDS[transport.speed.value], time.monotonic())
+            time.sleep(max(0.0, due - time.monotonic()))
             if transport.playing.value:
                 transport.step()
 
