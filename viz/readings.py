@@ -80,7 +80,8 @@ def vendor_profile(market: MarketModel, name: str) -> Profile:
     views = _allocations(market).query("vendor == @name").groupby("week").agg(
         trust=("trust", "mean"), perceived_neutrality=("perceived_neutrality", "mean"))
     history = recorded[["revenue_musd", "share"]].join(views)
-    owners = "; ".join(f"{owner} {stake:.0%}" for owner, stake in vendor.owners.items()) or "none recorded"
+    owners = "; ".join(f"{owner} {stake:.0%}" if stake >= 0.005 else f"{owner} <1%"
+                       for owner, stake in vendor.owners.items()) or "none recorded"
     now = [("Revenue", f"${vendor.revenue_musd:,.0f}M/yr"), ("Capacity", f"${float(s.capacity_musd[j]):,.0f}M/yr"),
            ("Quality", f"{float(s.quality[j]):.2f}"), ("Owners", owners),
            ("Status", "active" if s.active[j] else "left the market")]

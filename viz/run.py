@@ -22,6 +22,7 @@ from labelmarket.model.metrics import revenue_shares
 from labelmarket.scenarios import DEFAULT_SCENARIO, load_scenario
 from labelmarket.scenarios.schema import Event, LeadershipDeparture, OwnershipChange, Scenario
 from labelmarket.viz.parameters import knob_named, knob_overrides, moved_knobs
+from labelmarket.viz.typical_seed import opening_seed
 
 SHOCK_KINDS = (OwnershipChange, LeadershipDeparture)
 OWN_VALUES = "own values"  # the comparison choice: this scenario with no knob moved
@@ -43,12 +44,13 @@ def no_shock_overrides(scenario: Scenario) -> dict[str, Any]:
 
 
 def parse_seed(seed: Any, scenario: Scenario) -> int:
-    """A whole number of 0 or more from the Seed box (empty: the scenario's seed); ValueError says what to type."""
+    """A whole number of 0 or more from the Seed box (empty: the dashboard's opening seed for the scenario,
+    ``labelmarket.viz.typical_seed``); ValueError says what to type."""
     text = "" if seed is None else str(seed).strip()
     if text == "":
-        return scenario.meta.seed
+        return opening_seed(scenario)
     if not text.isdigit():
-        raise ValueError(f"Seed: '{seed}' is not a whole number of 0 or more; type e.g. {scenario.meta.seed}")
+        raise ValueError(f"Seed: '{seed}' is not a whole number of 0 or more; type e.g. {opening_seed(scenario)}")
     return int(text)
 
 
