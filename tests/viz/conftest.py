@@ -1,8 +1,7 @@
 """Widget-level harness: render the dashboard with ``solara.render`` (no browser, about a second).
 
-The top bar's buttons are not in the rendered tree outside a browser (solara's app layout displays them
-through the notebook display hook), so the harness drives the run through the page's key listener, the same
-door the space, → and R keys use, and renders the transport bar on its own where its buttons are tested.
+Controls are found as the browser tests find them: buttons by their accessible name (``press_button``), the
+keys through the page's key listener (``press``), fields by their label (``control``).
 """
 
 from __future__ import annotations
@@ -32,6 +31,12 @@ class RenderedPage:
         listeners = [w for w in self.rc.find(v.VuetifyTemplate).widgets if hasattr(w, "vue_shortcut")]
         assert len(listeners) == 1
         listeners[0].vue_shortcut(shortcut)
+
+    def press_button(self, name: str) -> None:
+        """Click the button whose accessible name is ``name`` ("Step", "Reset", "Play" ...)."""
+        found = self.rc.find(v.Btn, attributes={"aria-label": name})
+        found.assert_single()
+        found.widget.click()
 
     def click(self, label: str) -> None:
         buttons = [w for w in self.rc.find(v.Btn).widgets if label in w.children]

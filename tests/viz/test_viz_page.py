@@ -13,7 +13,7 @@ from labelmarket.viz.transport import SPEEDS, TransportBar, use_transport
 
 
 def test_step_advances_every_view(rendered):
-    rendered.press("step")
+    rendered.press_button("Step")
     assert rendered.week() == -25
     for view in ["Vendor revenue shares", "HHI", "Contract network", "Trust heatmap"]:
         assert "week -25" in rendered.html(f'aria-label="{view}')
@@ -22,8 +22,8 @@ def test_step_advances_every_view(rendered):
 def test_reset_with_untouched_knobs_reports_no_change(rendered):
     for slider in rendered.rc.find(v.Slider).widgets:  # what a browser slider sends back: its snapped value
         slider.v_model = round(slider.v_model / slider.step) * slider.step
-    rendered.press("step")
-    rendered.press("reset")
+    rendered.press_button("Step")
+    rendered.press_button("Reset")
     assert rendered.week() == -26
     assert "no knob moved" in rendered.html("<h2 style") and "Press Reset" not in str(rendered.rc.find(v.Alert).widgets)
 
@@ -31,19 +31,30 @@ def test_reset_with_untouched_knobs_reports_no_change(rendered):
 def test_a_moved_slider_changes_the_parameter_on_reset_and_says_so(rendered):
     rendered.control(v.Slider, "Contagion weight").v_model = 1.2
     assert "Press Reset to apply: Contagion weight 1.2" in rendered.rc.find(v.Alert).widget.children[0]
-    rendered.press("reset")
+    rendered.press_button("Reset")
     assert "changed: Contagion weight 1.2" in rendered.html("<h2 style")
 
 
 def test_a_bad_seed_shows_a_message_and_the_run_carries_on(rendered):
     rendered.press("step")
     rendered.control(v.TextField, "Seed").v_model = "abc"
-    rendered.press("reset")
+    rendered.press_button("Reset")
     assert rendered.control(v.TextField, "Seed").messages == [
         "Seed: 'abc' is not a whole number of 0 or more; type e.g. 23"]
     assert rendered.week() == -25  # not reset
-    rendered.press("step")
+    rendered.press_button("Step")
     assert rendered.week() == -24
+
+
+def test_the_keys_step_play_and_reset(rendered):
+    rendered.press("step")
+    assert rendered.week() == -25
+    rendered.press("play")
+    rendered.rc.find(v.Btn, attributes={"aria-label": "Pause"}).assert_single()
+    rendered.press("play")
+    rendered.rc.find(v.Btn, attributes={"aria-label": "Play"}).assert_single()
+    rendered.press("reset")
+    assert rendered.week() == -26
 
 
 @pytest.mark.parametrize("name", sorted(bundled_scenarios()))
