@@ -98,8 +98,9 @@ def ClassroomPage(scenario_name: str = DEFAULT_SCENARIO):
         if not transport.playing.value:
             transport.step()
 
-    with solara.Column(gap="0px"):  # the bar, title and sidebar leave empty placeholders here: no gaps
-        PageParts(transport, setup, problem, inspected, info_open, reset, step_when_paused)
+    with solara.Column(gap="0px"):
+        with solara.Div(style={"height": "0px", "overflow": "hidden"}):  # parts shown elsewhere leave stubs here
+            PageParts(transport, setup, problem, inspected, info_open, reset, step_when_paused)
         Views(transport, inspected)
 
 

@@ -103,7 +103,8 @@ def EventLog(transport: Transport):
     show = solara.use_reactive(ALL_EVENTS)
     size = solara.use_reactive(0)
     lab = solara.use_reactive(ALL_LABS)
-    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+    with solara.Row(gap="8px", style={"align-items": "flex-end", "flex-wrap": "wrap", "row-gap": "18px",
+                                      "margin-bottom": "8px"}):
         solara.ToggleButtonsSingle(value=show, values=[ALL_EVENTS, SHOCKS_ONLY], dense=True)
         with solara.Div(style={"width": "150px"}):
             solara.Select("Moves of at least ($M/yr)", value=size, values=SIZES_MUSD, dense=True)
