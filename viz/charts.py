@@ -107,9 +107,7 @@ def _share_legend(run: ClassroomRun, shares: np.ndarray) -> list[str]:
 def hhi_svg(run: ClassroomRun) -> str:
     """HHI over the weeks with the 1,000 / 1,800 guideline lines; the no-shock twin is dashed, a comparison
     run dotted."""
-    shock = run.market.recorder.market_frame()
-    twin = run.twin.recorder.market_frame()
-    comparison = run.comparison.recorder.market_frame() if run.comparison else None
+    shock, twin, comparison = run.market_frames()
     top = max(2_000.0, *(float(f.hhi.max()) for f in (shock, twin, comparison) if f is not None)) * 1.15
     frame = week_frame(run, 0.0, top, right=WIDTH - 24)
     shapes = frame.axes(svg.nice_ticks(frame.x_min, frame.x_max, 6), svg.nice_ticks(0.0, top, 5),

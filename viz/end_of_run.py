@@ -11,7 +11,7 @@ from labelmarket.viz.run import ClassroomRun
 
 def end_of_run_words(run: ClassroomRun) -> str:
     """'End of run, week 52: HHI 2,345 with the shock and 3,901 without it; Scale AI's share 12 % (41 %).'"""
-    hhi, twin_hhi = (float(m.recorder.market_frame().hhi.iloc[-1]) for m in (run.market, run.twin))
+    hhi, twin_hhi = (float(frame.hhi.iloc[-1]) for frame in run.market_frames()[:2])
     focus = run.focus_vendor
     share, twin_share = (m.market_shares().get(focus, 0.0) for m in (run.market, run.twin))
     entrants = run.market.state.n_vendors - run.first_entrant

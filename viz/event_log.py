@@ -14,11 +14,10 @@ from html import escape
 import pandas as pd
 import solara
 
-from labelmarket.viz.readings import event_table
 from labelmarket.viz.run import ClassroomRun
 from labelmarket.viz.transport import Transport
 
-SHOWN = 60
+SHOWN = 40
 BASIC_COLUMNS = ["week", "kind", "actor", "target", "amount_musd", "cause"]
 SHOCK_KINDS = {"ownership_change", "leadership_departure", "assurance", "divestment"}
 KIND_COLOURS = {"move": "#9E9E9E", "ownership_change": "#1F3B73", "assurance": "#1F3B73",
@@ -48,7 +47,7 @@ def log_rows(run: ClassroomRun, show: str = ALL_EVENTS, min_move_musd: float = 0
 
     Adds ``shown_week`` (weeks from the shock; a teacher's event at the week it was fired) and ``teacher``.
     """
-    events = event_table(run.market)
+    events = run.events()
     fired = {i.log_index: i.week for i in run.interventions}
     events = events.assign(teacher=[index in fired for index in range(len(events))],
                            shown_week=[run.report_week(fired.get(index, week))

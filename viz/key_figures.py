@@ -26,7 +26,7 @@ def week_words(run: ClassroomRun) -> str:
 def figures(run: ClassroomRun) -> list[tuple[str, str, str, str, str]]:
     """(title, value now, value with no shock, value in the comparison run, colour) for each tile."""
     runs = [run.market, run.twin, run.comparison]
-    frames = [market.recorder.market_frame() if market else None for market in runs]
+    frames = run.market_frames()
     last = [frame.iloc[-1] if frame is not None else None for frame in frames]
     focus = run.focus_vendor
 

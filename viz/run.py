@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from labelmarket.model.market_model import MarketModel
 from labelmarket.model.metrics import revenue_shares
 from labelmarket.scenarios import DEFAULT_SCENARIO, load_scenario
 from labelmarket.scenarios.schema import Event, LeadershipDeparture, OwnershipChange, Scenario
 from labelmarket.viz.parameters import knob_named, knob_overrides, moved_knobs
+from labelmarket.viz.readings import event_table
 from labelmarket.viz.typical_seed import opening_seed
 
 SHOCK_KINDS = (OwnershipChange, LeadershipDeparture)
@@ -86,6 +88,8 @@ class ClassroomRun:
         self.scheduled = scheduled_shock(scenario)
         self.interventions: list[Intervention] = []
         self.share_history: list[np.ndarray] = [self._shares()]
+        self._events: tuple[tuple[int, int] | None, pd.DataFrame | None] = (None, None)
+        self._frames: tuple[int | None, list] = (None, [])
 
     def _comparison_market(self, base: Scenario) -> MarketModel:
         source = base if self.compare == OWN_VALUES else load_scenario(self.compare)
@@ -106,11 +110,26 @@ class ClassroomRun:
 
     def intervene(self, event: Event, label: str) -> None:
         """Fire an event in the running market now; it shows in the log at once and acts from now on."""
-        log_index = len(self.market.recorder.events)
+        log_index = len(self.events())
         self.market.apply(event)
         self.interventions.append(Intervention(self.market.week, label, log_index, event))
 
     # ------------------------------------------------------------------------------------- reading
+    def events(self) -> pd.DataFrame:
+        """The main market's event log so far (built once per week and per intervention: every view reads it)."""
+        key = (self.week, len(self.interventions))
+        if self._events[0] != key:
+            self._events = (key, event_table(self.market))
+        return self._events[1]
+
+    def market_frames(self) -> list[pd.DataFrame | None]:
+        """The market frames of the main market, the twin and the comparison (None without one), built once
+        per week."""
+        if self._frames[0] != self.week:
+            self._frames = (self.week, [m.recorder.market_frame() if m else None
+                                        for m in (self.market, self.twin, self.comparison)])
+        return self._frames[1]
+
     @property
     def week(self) -> int:
         return self.market.week

@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from labelmarket.viz import event_log
 from labelmarket.viz.charts import hhi_svg, shares_svg
 from labelmarket.viz.end_of_run import end_of_run_words
 from labelmarket.viz.event_log import SHOCKS_ONLY, event_log_html
@@ -139,9 +138,8 @@ def test_the_event_log_filters_and_pins_the_shock(run):
 
 
 def test_new_numeric_driver_columns_show_in_plain_words(run, monkeypatch):
-    real = event_log.event_table
-    monkeypatch.setattr(event_log, "event_table",
-                        lambda market: real(market).assign(trust_before=0.61, alarm_trust=0.5))
+    real = run.events
+    monkeypatch.setattr(run, "events", lambda: real().assign(trust_before=0.61, alarm_trust=0.5))
     assert "drivers: trust before 0.61, alarm trust 0.50" in event_log_html(run)
 
 
