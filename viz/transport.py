@@ -35,9 +35,8 @@ class Transport:
 
     def step(self) -> None:
         """One week; at the horizon, Play stops and nothing more happens."""
-        if not self.run.value.step():
-            self.playing.set(False)
-        elif self.run.value.at_end:
+        self.run.value.step()
+        if self.run.value.at_end:
             self.playing.set(False)
         self.redraw()
 
