@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dashboard_page import step_to
+from dashboard_page import pick, step_to
 
 pytestmark = pytest.mark.browser
 
@@ -72,4 +72,18 @@ def test_the_charts_download_as_one_png(dashboard):
     assert data.startswith(PNG_SIGNATURE)
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert width >= 1280 and height > 4 * 600  # four charts at twice their size, stacked
+    dashboard.assert_clean()
+
+
+def test_side_by_side_runs_another_scenario_on_the_same_seed_in_the_same_charts(dashboard):
+    page = dashboard.page
+    pick(page, "Compare with (same seed)", "strong_assurances")
+    page.get_by_text("Press Reset to apply: compare with strong_assurances").wait_for()
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("Scenario meta_scale_2025, seed 23; no knob moved; compared with strong_assurances").wait_for()
+    step_to(page, 4)
+    page.get_by_role("img", name=re.compile(r"^HHI, week 4: [\d,]+ with the shock, [\d,]+ without it, "
+                                            r"[\d,]+ in strong_assurances$")).wait_for()
+    hhi_tile = page.get_by_role("group", name="Market concentration (HHI)")
+    assert re.search(r"compare: [\d,]+", hhi_tile.inner_text())
     dashboard.assert_clean()
