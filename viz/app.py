@@ -9,6 +9,7 @@ every other view follows in two columns (one on a narrow or zoomed screen).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import solara
 
@@ -105,7 +106,9 @@ def ClassroomPage(scenario_name: str = DEFAULT_SCENARIO):
 
 
 @solara.component
-def PageParts(transport: Transport, setup, problem, inspected, info_open, reset, step_when_paused):
+def PageParts(transport: Transport, setup: solara.Reactive[Setup], problem: solara.Reactive[str],
+              inspected: solara.Reactive[str], info_open: solara.Reactive[bool], reset: Callable[[], None],
+              step_when_paused: Callable[[], None]):
     """The title, the top bar, the sidebar and the dialogs (each shown in its own place on the page)."""
     solara.Title(TITLE)
     with solara.AppBarTitle():
