@@ -7,6 +7,9 @@
 - ``dashboard``: a fresh page (its own solara session) on the served app. It records console errors and
   every host the page contacts, and saves a screenshot in ``test-results/<test>/`` when the test ends.
 - ``open_dashboard``: the same for a page of a chosen viewport size and zoom (device scale factor).
+- ``measured_dashboard``: a ``dashboard`` that runs alone: it waits until no other browser test runs (in any
+  xdist worker) and holds the others off while it measures speed. Every browser test takes its turn through
+  one lock file shared by the workers (shared for ordinary tests, exclusive for measurements).
 - ``page_helpers``: the week heading, stepping, picking a scenario, reading a knob's number.
 
 Tests find every control by its accessible name ("Play", "Pause", "Step", "Reset", "Info", "Export run (zip)").
@@ -16,11 +19,13 @@ See ../../../shared/notes/solara-in-a-real-browser.md for why each flag is there
 
 from __future__ import annotations
 
+import fcntl
 import re
 import socket
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -150,16 +155,42 @@ def _watch(page, server: SolaraServer) -> Dashboard:
     return session
 
 
-@pytest.fixture
-def dashboard(chromium_executable, solara_server, page, output_path):
-    session = _watch(page, solara_server)
-    yield session
-    Path(output_path).mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=Path(output_path) / "screenshot.png", animations="disabled")
+@pytest.fixture(scope="session")
+def browser_lock(tmp_path_factory) -> Path:
+    """One lock file for every xdist worker of this run (their temporary folders share a parent)."""
+    return tmp_path_factory.getbasetemp().parent / "labelmarket-browser-tests.lock"
+
+
+@contextmanager
+def browser_turn(lock: Path, alone: bool):
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _dashboard(page, server: SolaraServer, output_path: str, lock: Path, alone: bool):
+    with browser_turn(lock, alone):
+        session = _watch(page, server)
+        yield session
+        Path(output_path).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(output_path) / "screenshot.png", animations="disabled")
 
 
 @pytest.fixture
-def open_dashboard(chromium_executable, solara_server, browser, output_path):
+def dashboard(chromium_executable, solara_server, page, output_path, browser_lock):
+    yield from _dashboard(page, solara_server, output_path, browser_lock, alone=False)
+
+
+@pytest.fixture
+def measured_dashboard(chromium_executable, solara_server, page, output_path, browser_lock):
+    yield from _dashboard(page, solara_server, output_path, browser_lock, alone=True)
+
+
+@pytest.fixture
+def open_dashboard(chromium_executable, solara_server, browser, output_path, browser_lock):
     """``open_dashboard(width, height, zoom=1.0)``: a page as a projector of that size shows it at that zoom."""
     contexts = []
 
@@ -169,9 +200,10 @@ def open_dashboard(chromium_executable, solara_server, browser, output_path):
         contexts.append((context, f"{width}x{height}-{zoom:g}"))
         return _watch(context.new_page(), solara_server)
 
-    yield open_page
-    Path(output_path).mkdir(parents=True, exist_ok=True)
-    for context, name in contexts:
-        for page in context.pages:
-            page.screenshot(path=Path(output_path) / f"screenshot-{name}.png", animations="disabled")
-        context.close()
+    with browser_turn(browser_lock, alone=False):
+        yield open_page
+        Path(output_path).mkdir(parents=True, exist_ok=True)
+        for context, name in contexts:
+            for page in context.pages:
+                page.screenshot(path=Path(output_path) / f"screenshot-{name}.png", animations="disabled")
+            context.close()
