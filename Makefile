@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ASSETS_STAMP := $(VENV)/.solara-assets
 
-.PHONY: demo test test-fast viz bench validate clean-venv
+.PHONY: demo test test-fast viz docs-images bench validate clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"labelmarket needs Python >= 3.12, found {sys.version.split()[0]}: install it or pass PYTHON=python3.12"'
@@ -33,6 +33,9 @@ test-fast: $(STAMP)
 
 viz: $(ASSETS_STAMP)
 	$(VENV)/bin/labelmarket viz
+
+docs-images: $(ASSETS_STAMP)
+	$(PY) tools/docs_images.py
 
 validate: $(STAMP)
 	$(VENV)/bin/labelmarket validate

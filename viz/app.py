@@ -1,31 +1,53 @@
-"""The classroom dashboard: Mesa's SolaraViz for the controls, and six views of the market in the main area.
+"""The classroom dashboard: a transport bar on top, the set-up in the sidebar, and the views of the market.
 
 Serve it with ``labelmarket viz [SCENARIO]`` (see ``viz/serve.py``). Each browser session gets its own run,
-so a class can share one server.
+so a class can share one server. The page is laid out for a projector (1366 x 768 and 1920 x 1080): the
+transport controls stay in the top bar, the key figures and the two time charts fill the first screen, and
+every other view follows in two columns (one on a narrow or zoomed screen).
 """
 
 from __future__ import annotations
 
 import os
-from html import escape
+from collections.abc import Callable
 
 import solara
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
 
 from labelmarket.scenarios import DEFAULT_SCENARIO
 from labelmarket.viz.charts import hhi_svg, shares_svg
-from labelmarket.viz.event_log import event_log_html
-from labelmarket.viz.heatmap import MEASURES, heatmap_svg
+from labelmarket.viz.end_of_run import EndOfRun
+from labelmarket.viz.event_log import EventLog
+from labelmarket.viz.export import ExportButtons
+from labelmarket.viz.heatmap import HeatmapView
+from labelmarket.viz.info_panel import InfoPanel
+from labelmarket.viz.inspector import Inspector
 from labelmarket.viz.interventions import InterventionPanel
 from labelmarket.viz.key_figures import key_figures_html
+from labelmarket.viz.keyboard import KeyboardShortcuts
+from labelmarket.viz.knob_guide import KnobGuide
+from labelmarket.viz.layout import Layout
 from labelmarket.viz.network import network_svg
-from labelmarket.viz.parameters import knobs, model_params
+from labelmarket.viz.picture import ClickablePicture, Picture
 from labelmarket.viz.run import ClassroomRun
 from labelmarket.viz.serve import SCENARIO_ENV
+from labelmarket.viz.setup_panel import Setup, SetupPanel
+from labelmarket.viz.transport import Transport, TransportBar, use_transport
 
 TITLE = "labelmarket: who sells AI training data after Meta's stake in Scale AI?"
-PLAY_INTERVAL_MS = 100
+
+# Two columns at most, each at least 420 px wide; one column on a narrow or zoomed screen. Two columns keep
+# each chart wide enough that its text is at least 14 px on a 1920 x 1080 projector.
+GRID = {"display": "grid", "gap": "12px",
+        "grid-template-columns": "repeat(auto-fill, minmax(max(420px, calc((100% - 12px) / 2)), 1fr))"}
+
+
+# A 300-px sidebar (solara's is 400) leaves the charts room on a 1366-px projector; the title gives way to the
+# transport controls when the bar is short of room.
+PAGE_CSS = """
+.v-navigation-drawer { min-width: 300px !important; width: 300px !important; }
+.v-app-bar .v-toolbar__title { min-width: 0; flex-shrink: 1; }
+@media (max-width: 1100px) { .v-app-bar .v-toolbar__title { display: none; } }
+"""
 
 
 def start_scenario() -> str:
@@ -33,77 +55,84 @@ def start_scenario() -> str:
 
 
 @solara.component
-def Picture(markup: str):
-    """A view's markup on white, so its dark ink stays readable when the dark theme is on."""
-    solara.HTML(tag="div", unsafe_innerHTML=markup,
-                style={"width": "100%", "background": "white", "color": "#222", "border-radius": "4px"})
-
-
-@solara.component
-def HeatmapView(run: ClassroomRun):
-    update_counter.get()  # redraw every step: the run object itself stays the same
-    shown = solara.use_reactive(MEASURES["trust"])
-    measure = next(key for key, words in MEASURES.items() if words == shown.value)
-    with solara.Card("How labs see each vendor", margin=0):
-        solara.ToggleButtonsSingle(value=shown, values=list(MEASURES.values()), dense=True)
-        Picture(heatmap_svg(run, measure))
-
-
-@solara.component
-def KnobGuide():
-    """What each sidebar knob means, straight from the parameter definitions (below SolaraViz's cards:
-    solara orders sidebar parts by nesting depth, so this is rendered one level deeper than theirs)."""
-    rows = "".join(f"<li><b>{escape(k.label)}</b>: {escape(k.meaning)} "
-                   f"<span style='color:#666'>({escape(k.unit)}; {k.low:g} to {k.high:g})</span></li>"
-                   for k in knobs())
-    with solara.Sidebar(), solara.Details("What the knobs do"):
-        solara.HTML(tag="div", unsafe_innerHTML=(
-            f"<ul style='padding-left:16px;font-size:13px'>{rows}</ul><p style='font-size:13px'>Knob changes "
-            "take effect when you press Reset. A knob left where it starts keeps each scenario's own value.</p>"))
-
-
-# Cards flow into as many columns of at least this width as fit: two beside the sidebar on a 1600-pixel
-# projector, three once the teacher closes the sidebar (the menu button in the app bar).
-GRID = {"display": "grid", "grid-template-columns": "repeat(auto-fill, minmax(470px, 1fr))", "gap": "12px"}
-
-
-@solara.component
-def Dashboard(run: ClassroomRun):
-    update_counter.get()
-    with solara.Column(gap="12px", style={"padding": "4px 12px"}):
+def Views(transport: Transport, inspected: solara.Reactive[str]):
+    """Every view of the market, redrawn whenever the run changes."""
+    transport.changes.get()
+    run = transport.run.value
+    with solara.Column(gap="12px", style={"padding": "4px 12px 12px"}):
+        if run.at_end:
+            EndOfRun(run)
         Picture(key_figures_html(run))
         with solara.Div(style=GRID):
             with solara.Card("Who sells the data: revenue shares", margin=0):
                 Picture(shares_svg(run))
             with solara.Card("How concentrated is the market? (HHI)", margin=0):
                 Picture(hhi_svg(run))
-            with solara.Card("Why they moved: event log, newest first", margin=0):
-                Picture(event_log_html(run))
+            with solara.Card("Why they moved: event log", margin=0):
+                EventLog(transport)
             with solara.Card("Intervene now (no reset)", margin=0):
-                InterventionPanel(run)
-            with solara.Card("Contracts: who buys from whom", margin=0):
-                Picture(network_svg(run))
-            HeatmapView(run)
+                InterventionPanel(transport)
+            with solara.Card("Contracts: who buys from whom (click a lab or vendor)", margin=0):
+                ClickablePicture(network_svg(run), on_pick=inspected.set)
+            HeatmapView(transport, inspected)
 
 
 @solara.component
-def ClassroomPage(run: solara.Reactive[ClassroomRun], scenario_name: str = DEFAULT_SCENARIO):
-    """The whole page around a run that SolaraViz's Step, Play and Reset act on."""
-    params = solara.use_memo(lambda: model_params(scenario_name), [scenario_name])
-    with solara.Column(gap="0px"):  # SolaraViz leaves empty placeholders here; no gaps between them
-        SolaraViz(run, components=[], model_params=params, name=TITLE, play_interval=PLAY_INTERVAL_MS)
-        SidebarExtras()
-        Dashboard(run.value)
+def ClassroomPage(scenario_name: str = DEFAULT_SCENARIO):
+    """The whole page for one browser session."""
+    transport = use_transport(lambda: ClassroomRun(scenario_name))
+    setup = solara.use_reactive(Setup.of(transport.run.value))
+    problem = solara.use_reactive("")
+    inspected = solara.use_reactive("")
+    info_open = solara.use_reactive(False)
+
+    def reset() -> None:
+        try:
+            run = setup.value.build()
+        except ValueError as error:
+            problem.set(str(error))
+            return
+        problem.set("")
+        transport.replace(run)
+
+    def step_when_paused() -> None:
+        if not transport.playing.value:
+            transport.step()
+
+    with solara.Column(gap="0px"):
+        with solara.Div(style={"height": "0px", "overflow": "hidden"}):  # parts shown elsewhere leave stubs here
+            PageParts(transport, setup, problem, inspected, info_open, reset, step_when_paused)
+        Views(transport, inspected)
 
 
 @solara.component
-def SidebarExtras():
-    KnobGuide()
+def PageParts(transport: Transport, setup: solara.Reactive[Setup], problem: solara.Reactive[str],
+              inspected: solara.Reactive[str], info_open: solara.Reactive[bool], reset: Callable[[], None],
+              step_when_paused: Callable[[], None]):
+    """The title, the top bar, the sidebar and the dialogs (each shown in its own place on the page)."""
+    solara.Title(TITLE)
+    with solara.AppBarTitle():
+        solara.Text("labelmarket")
+    with solara.AppBar():
+        TransportBar(transport, reset)
+        solara.v.Spacer()
+        solara.Button("Info", icon_name="mdi-information-outline", on_click=lambda: info_open.set(True),
+                      color="white", outlined=True, attributes={"aria-label": "Info"})
+        # not shown in the bar: the page's style, the key listener and the two dialogs (they open over the page)
+        solara.Style(PAGE_CSS)
+        KeyboardShortcuts({"play": transport.toggle_play, "step": step_when_paused, "reset": reset})
+        InfoPanel(info_open)
+        Inspector(transport, inspected)
+    with solara.Sidebar():
+        SetupPanel(transport, setup, problem)
+        ExportButtons(transport)
+        KnobGuide()
+
+
+__all__ = ["Layout", "Page"]  # solara run serves Page inside Layout
 
 
 @solara.component
 def Page():
     """What ``solara run viz/app.py`` serves: a fresh run per browser session."""
-    scenario = start_scenario()
-    first_run = solara.use_memo(lambda: ClassroomRun(scenario), [])
-    ClassroomPage(solara.use_reactive(first_run), scenario)
+    ClassroomPage(start_scenario())

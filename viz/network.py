@@ -2,6 +2,7 @@
 
 A line's width is the spend and its colour the lab's trust in that vendor. A vendor's circle grows with its
 revenue; a red ring and a note mark a vendor in which a strategic investor (a rival lab) holds a stake.
+Clicking a lab or a vendor opens the agent inspector.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import numpy as np
 from labelmarket.viz import svg
 from labelmarket.viz.run import ClassroomRun
 
-WIDTH = 660
-LAB_X, VENDOR_X = 190, 370
+WIDTH = 720
+LAB_X, VENDOR_X = 220, 400
 ROW = 34
 TOP = 40
 MIN_SPEND_MUSD = 0.5
@@ -49,23 +50,26 @@ def network_svg(run: ClassroomRun) -> str:
         shapes.append(svg.line(LAB_X + 6, lab_y[i], VENDOR_X - radius[j], vendor_y[j],
                                svg.trust_colour(s.trust[i, j]), 1 + MAX_EDGE_WIDTH * spend / biggest, opacity=0.85))
     for i, name in enumerate(s.lab_names):
-        shapes.append(svg.circle(LAB_X, lab_y[i], 6, "#555", label=f"{name}: ${s.budget_musd[i]:,.0f}M/yr budget"))
-        shapes.append(svg.text(LAB_X - 12, lab_y[i], name, 14, "end", baseline="middle"))
+        shapes.append(svg.agent_target(name, [
+            svg.rect(0, lab_y[i] - ROW / 2, LAB_X + 8, ROW, "white"),
+            svg.circle(LAB_X, lab_y[i], 6, "#555", label=f"{name}: ${s.budget_musd[i]:,.0f}M/yr budget"),
+            svg.text(LAB_X - 12, lab_y[i], name, 14, "end", baseline="middle")]))
     for j in vendors:
         notes = rival_stakes(run, j)
         ring = (STAKE_COLOUR, 4.0) if notes else ("white", 1.5)
-        shapes.append(svg.circle(VENDOR_X, vendor_y[j], radius[j], svg.vendor_colour(j, run.first_entrant),
-                                 ring[0], ring[1], f"{s.vendor_names[j]}: ${revenue[j]:,.0f}M/yr revenue"))
         x = VENDOR_X + radius[j] + 8
-        shapes.append(svg.text(x, vendor_y[j] - (8 if notes else 0), f"{s.vendor_names[j]}  ${revenue[j]:,.0f}M",
-                               14, baseline="middle"))
+        parts = [svg.circle(VENDOR_X, vendor_y[j], radius[j], svg.vendor_colour(j, run.first_entrant),
+                            ring[0], ring[1], f"{s.vendor_names[j]}: ${revenue[j]:,.0f}M/yr revenue"),
+                 svg.text(x, vendor_y[j] - (9 if notes else 0), f"{s.vendor_names[j]}  ${revenue[j]:,.0f}M",
+                          14, baseline="middle")]
         if notes:
-            shapes.append(svg.text(x, vendor_y[j] + 10, "rival owner: " + "; ".join(notes), 12,
-                                   colour=STAKE_COLOUR, baseline="middle"))
+            parts.append(svg.text(x, vendor_y[j] + 9, "owner: " + "; ".join(notes), 14,
+                                  colour=STAKE_COLOUR, baseline="middle"))
+        shapes.append(svg.agent_target(s.vendor_names[j], parts))
     shapes += svg.trust_legend(40, height - 40, "line colour: the lab's trust")
-    shapes.append(svg.text(260, height - 22, "line width: spend; circle: vendor revenue ($M/yr)", 13,
+    shapes.append(svg.text(230, height - 22, "line width: spend; circle: revenue ($M/yr)", 14,
                            colour=svg.MUTED))
     owned = [s.vendor_names[j] for j in vendors if rival_stakes(run, j)]
     label = (f"Contract network, week {run.report_week(run.week)}: {len(contracts)} contracts"
              + (f"; rival-owned: {', '.join(owned)}" if owned else ""))
-    return svg.document(WIDTH, height, label, shapes)
+    return svg.document(WIDTH, height, label, shapes, role="figure")

@@ -1,9 +1,10 @@
-"""The knobs a teacher turns, read from the single parameter definitions and turned into Mesa model_params.
+"""The knobs a teacher turns, read from the single parameter definitions.
 
-Behaviour knobs take their range, unit and meaning from ``labelmarket.scenarios.behaviour.parameter_specs()``; the
-shock's knobs (stake size, voting, assurance strength) take their range and meaning from the scenario schema.
-Every knob starts at the default scenario's value. A knob left at that value keeps each scenario's own value;
-a knob the teacher moved overrides it (see :meth:`Knob.override`).
+Behaviour knobs take their range, unit and meaning from ``labelmarket.scenarios.behaviour.parameter_specs()``;
+the shock's knobs (stake size, voting, assurance strength) take their range and meaning from the scenario
+schema. A knob shows the loaded scenario's own value (:func:`scenario_value`). Only a value the teacher moved
+becomes an override (:meth:`Knob.override`); a knob that does nothing in a scenario (a stake knob where no
+stake is bought) is disabled there, with the reason (:func:`unused_reason`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from labelmarket.scenarios import DEFAULT_SCENARIO, bundled_scenarios, load_scenario
 from labelmarket.scenarios.behaviour import parameter_specs
 from labelmarket.scenarios.schema import Assurance, Event, OwnershipChange, Scenario
 
@@ -21,42 +21,48 @@ SLIDER_STEPS = 100
 
 @dataclass(frozen=True)
 class Knob:
-    """One control in the sidebar: what it sets, its range, its starting value and what it means."""
+    """One control in the sidebar: what it sets, its range and what it means."""
 
     name: str          # the keyword ClassroomRun takes
     label: str
     path: str          # a dotted override path, with "{event}" standing for the scenario's event name
     low: float
     high: float
-    default: Any
     unit: str
     meaning: str
+    is_switch: bool = False
 
     @property
-    def is_switch(self) -> bool:
-        return isinstance(self.default, bool)
+    def step(self) -> float:
+        """The slider's step: a hundredth of the range, rounded to two significant figures."""
+        return float(f"{(self.high - self.low) / SLIDER_STEPS:.2g}")
 
-    def model_param(self) -> dict[str, Any]:
-        """The Mesa ``model_params`` entry for this knob."""
-        if self.is_switch:
-            return {"type": "Checkbox", "value": self.default, "label": self.label}
-        step = (self.high - self.low) / SLIDER_STEPS
-        return {"type": "SliderFloat", "value": self.default, "min": self.low, "max": self.high,
-                "step": float(f"{step:.2g}"), "label": self.label}
+    @property
+    def event_kind(self) -> type | None:
+        """The scheduled event this knob belongs to (None for a behaviour knob)."""
+        return EVENT_KINDS.get(self.name)
 
     def override(self, value: Any, scenario: Scenario) -> dict[str, Any]:
-        """The dotted override this knob's value makes in ``scenario`` ({} if left at its start or absent)."""
-        if value is None or value == self.default:
+        """The dotted override this knob's moved ``value`` makes in ``scenario`` ({} if unmoved or unused)."""
+        if value is None:
             return {}
-        if "{event}" not in self.path:
+        if self.event_kind is None:
             return {self.path: value}
-        event_name = shock_event_name(scenario, EVENT_KINDS[self.name])
+        event_name = shock_event_name(scenario, self.event_kind)
         return {self.path.format(event=event_name): value} if event_name else {}
+
+    def shown(self, value: Any) -> str:
+        """The value in words, as beside the slider: '0.40', 'on'."""
+        if self.is_switch:
+            return "on" if value else "off"
+        return f"{value:.3g}"
 
 
 # which event a shock knob belongs to
 EVENT_KINDS: dict[str, type] = {"stake": OwnershipChange, "voting": OwnershipChange,
                                 "assurance_strength": Assurance}
+EVENT_FIELDS = {"stake": "stake", "voting": "voting", "assurance_strength": "strength"}
+EVENT_WORDS = {OwnershipChange: "no stake is bought", Assurance: "no assurance is given"}
 
 # (keyword, label, behaviour field) for the behaviour knobs a teacher wants to turn
 BEHAVIOUR_KNOBS = [
@@ -87,46 +93,65 @@ def _schema_range(model: type, field: str) -> tuple[float, float, str]:
 @cache
 def knobs() -> tuple[Knob, ...]:
     """Every knob, in sidebar order: the shock first, then behaviour."""
-    start = load_scenario(DEFAULT_SCENARIO)
-    stake_event = shock_event(start, OwnershipChange)
-    assurance = shock_event(start, Assurance)
     low, high, meaning = _schema_range(OwnershipChange, "stake")
     found: list[Knob] = [
-        Knob("stake", "Stake size", "events.{event}.stake", low, high,
-             stake_event.stake if stake_event else 0.0, "share of equity",
+        Knob("stake", "Stake size", "events.{event}.stake", low, high, "share of equity",
              meaning or "Share of the vendor's equity the investor buys in the scenario's ownership change."),
-        Knob("voting", "Voting stake", "events.{event}.voting", 0.0, 1.0,
-             bool(stake_event.voting) if stake_event else False, "yes / no",
+        Knob("voting", "Voting stake", "events.{event}.voting", 0.0, 1.0, "yes / no",
              OwnershipChange.model_fields["voting"].description
-             or "Whether that stake carries votes (control) or is financial only."),
+             or "Whether that stake carries votes (control) or is financial only.", is_switch=True),
     ]
     low, high, meaning = _schema_range(Assurance, "strength")
-    found.append(Knob("assurance_strength", "Assurance strength", "events.{event}.strength", low, high,
-                      assurance.strength if assurance else 0.0, "0..1",
+    found.append(Knob("assurance_strength", "Assurance strength", "events.{event}.strength", low, high, "0..1",
                       meaning or "Strength of the vendor's promise of neutrality after the deal."))
     specs = {spec.name: spec for spec in parameter_specs()}
     for name, label, field in BEHAVIOUR_KNOBS:
         spec = specs[field]
-        found.append(Knob(name, label, f"behaviour.{field}", spec.low, spec.high,
-                          float(getattr(start.behaviour, field)), spec.unit, spec.meaning))
+        found.append(Knob(name, label, f"behaviour.{field}", spec.low, spec.high, spec.unit, spec.meaning))
     return tuple(found)
 
 
+def knob_named(name: str) -> Knob:
+    return next(knob for knob in knobs() if knob.name == name)
+
+
+def scenario_value(knob: Knob, scenario: Scenario) -> Any:
+    """The value ``scenario`` itself gives the knob's parameter (None if the knob does nothing there)."""
+    if knob.event_kind is None:
+        return getattr(scenario.behaviour, knob.path.removeprefix("behaviour."))
+    event = shock_event(scenario, knob.event_kind)
+    return None if event is None else getattr(event, EVENT_FIELDS[knob.name])
+
+
+def unused_reason(knob: Knob, scenario: Scenario) -> str:
+    """Why the knob does nothing in ``scenario`` ('' when it does something)."""
+    if knob.event_kind is None or shock_event(scenario, knob.event_kind) is not None:
+        return ""
+    return f"Not used in {scenario.meta.name}: {EVENT_WORDS[knob.event_kind]} in this scenario."
+
+
+def is_moved(knob: Knob, value: Any, scenario: Scenario) -> bool:
+    """True when ``value`` differs from the scenario's own by at least half a slider step.
+
+    A slider snaps the value it shows to its step and may send that snapped value back; that is not a move.
+    """
+    own = scenario_value(knob, scenario)
+    if value is None or own is None:
+        return False
+    if knob.is_switch:
+        return bool(value) != bool(own)
+    return abs(float(value) - float(own)) >= knob.step / 2
+
+
+def moved_knobs(settings: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
+    """The knobs in ``settings`` (keyword -> value) that are moved and act in ``scenario``, in sidebar order."""
+    return {knob.name: settings[knob.name] for knob in knobs()
+            if is_moved(knob, settings.get(knob.name), scenario) and knob.override(settings[knob.name], scenario)}
+
+
 def knob_overrides(settings: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
-    """All dotted overrides that the knob ``settings`` (keyword -> value) make in ``scenario``."""
+    """All dotted overrides that the moved knob ``settings`` (keyword -> value) make in ``scenario``."""
     overrides: dict[str, Any] = {}
-    for knob in knobs():
-        overrides.update(knob.override(settings.get(knob.name), scenario))
+    for name, value in moved_knobs(settings, scenario).items():
+        overrides.update(knob_named(name).override(value, scenario))
     return overrides
-
-
-def model_params(scenario_name: str = DEFAULT_SCENARIO) -> dict[str, dict[str, Any]]:
-    """Mesa ``model_params`` for SolaraViz: scenario picker (starting at ``scenario_name``), seed, knobs."""
-    start = load_scenario(scenario_name)
-    params: dict[str, dict[str, Any]] = {
-        "scenario_name": {"type": "Select", "value": scenario_name, "label": "Scenario",
-                          "values": sorted({*bundled_scenarios(), scenario_name})},
-        "seed": {"type": "InputText", "value": str(start.meta.seed), "label": "Seed"},
-    }
-    params.update({knob.name: knob.model_param() for knob in knobs()})
-    return params

@@ -43,11 +43,25 @@ def trust_colour(value: float) -> str:
     return "#%02x%02x%02x" % TRUST_RAMP[-1][1]
 
 
-def document(width: float, height: float, label: str, shapes: Sequence[str]) -> str:
-    """A whole SVG that scales to its container; ``label`` is what a screen reader (and a test) reads."""
+def document(width: float, height: float, label: str, shapes: Sequence[str], role: str = "img") -> str:
+    """A whole SVG that scales to its container; ``label`` is what a screen reader (and a test) reads.
+
+    A chart whose labs and vendors can be clicked is a ``figure`` (an ``img`` hides its parts from
+    assistive technology)."""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" width="100%" '
-            f'role="img" aria-label="{escape(label)}" font-family="{FONT}" style="display:block">'
+            f'role="{role}" aria-label="{escape(label)}" font-family="{FONT}" style="display:block">'
             f"<title>{escape(label)}</title>{''.join(shapes)}</svg>")
+
+
+def agent_target(name: str, shapes: Sequence[str]) -> str:
+    """Shapes that open the agent inspector for ``name`` when clicked, or focused and opened with Enter."""
+    return (f'<g data-agent="{escape(name)}" role="button" tabindex="0" aria-label="Inspect {escape(name)}" '
+            f'style="cursor:pointer">{"".join(shapes)}</g>')
+
+
+def text_width(content: str, size: float) -> float:
+    """A generous estimate of the width of ``content`` at ``size`` px in the page's sans-serif font."""
+    return 0.6 * size * len(content)
 
 
 def text(x: float, y: float, content: str, size: float = 14, anchor: str = "start", colour: str = INK,
@@ -145,9 +159,9 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 def trust_legend(x: float, y: float, title: str, width: float = 160) -> list[str]:
     """A small colour bar explaining the trust ramp: low on the left, high on the right."""
     steps = 20
-    shapes = [text(x, y - 6, title, 13, colour=MUTED)]
+    shapes = [text(x, y - 6, title, 14, colour=MUTED)]
     for k in range(steps):
         shapes.append(rect(x + k * width / steps, y, width / steps + 0.5, 12, trust_colour(k / (steps - 1))))
-    shapes.append(text(x, y + 28, "0 low", 12, colour=MUTED))
-    shapes.append(text(x + width, y + 28, "1 high", 12, "end", colour=MUTED))
+    shapes.append(text(x, y + 30, "0 low", 14, colour=MUTED))
+    shapes.append(text(x + width, y + 30, "1 high", 14, "end", colour=MUTED))
     return shapes

@@ -6,16 +6,26 @@
   file is absent.
 - ``dashboard``: a fresh page (its own solara session) on the served app. It records console errors and
   every host the page contacts, and saves a screenshot in ``test-results/<test>/`` when the test ends.
+- ``open_dashboard``: the same for a page of a chosen viewport size and zoom (device scale factor).
+- ``measured_dashboard``: a ``dashboard`` that runs alone: it waits until no other browser test runs (in any
+  xdist worker) and holds the others off while it measures speed. Every browser test takes its turn through
+  one lock file shared by the workers (shared for ordinary tests, exclusive for measurements).
+- ``page_helpers``: the week heading, stepping, picking a scenario, reading a knob's number.
+
+Tests find every control by its accessible name ("Play", "Pause", "Step", "Reset", "Info", "Export run (zip)").
 
 See ../../../shared/notes/solara-in-a-real-browser.md for why each flag is there.
 """
 
 from __future__ import annotations
 
+import fcntl
+import re
 import socket
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -131,17 +141,69 @@ class Dashboard:
                              f"`.venv/bin/python tools/install_solara_assets.py`:\n" + "\n".join(missing))
 
 
-@pytest.fixture
-def dashboard(chromium_executable, solara_server, page, output_path):
-    session = Dashboard(page=page, server=solara_server, log_offset=solara_server.log_size())
+def _watch(page, server: SolaraServer) -> Dashboard:
+    session = Dashboard(page=page, server=server, log_offset=server.log_size())
     page.on("console", lambda message: session.console_errors.append(message.text)
             if message.type == "error" else None)
     page.on("pageerror", lambda error: session.console_errors.append(f"uncaught: {error}"))
     page.on("request", lambda request: session.record_url(request.url))
     page.on("websocket", lambda websocket: session.record_url(websocket.url))
     page.set_default_timeout(30_000)
-    page.goto(solara_server.url)
+    page.goto(server.url)
     page.get_by_role("button", name="Step").wait_for()
-    yield session
-    Path(output_path).mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=Path(output_path) / "screenshot.png", animations="disabled")
+    page.get_by_role("heading", name=re.compile(r"^Week -?\d+:")).wait_for()
+    return session
+
+
+@pytest.fixture(scope="session")
+def browser_lock(tmp_path_factory) -> Path:
+    """One lock file for every xdist worker of this run (their temporary folders share a parent)."""
+    return tmp_path_factory.getbasetemp().parent / "labelmarket-browser-tests.lock"
+
+
+@contextmanager
+def browser_turn(lock: Path, alone: bool):
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _dashboard(page, server: SolaraServer, output_path: str, lock: Path, alone: bool):
+    with browser_turn(lock, alone):
+        session = _watch(page, server)
+        yield session
+        Path(output_path).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(output_path) / "screenshot.png", animations="disabled")
+
+
+@pytest.fixture
+def dashboard(chromium_executable, solara_server, page, output_path, browser_lock):
+    yield from _dashboard(page, solara_server, output_path, browser_lock, alone=False)
+
+
+@pytest.fixture
+def measured_dashboard(chromium_executable, solara_server, page, output_path, browser_lock):
+    yield from _dashboard(page, solara_server, output_path, browser_lock, alone=True)
+
+
+@pytest.fixture
+def open_dashboard(chromium_executable, solara_server, browser, output_path, browser_lock):
+    """``open_dashboard(width, height, zoom=1.0)``: a page as a projector of that size shows it at that zoom."""
+    contexts = []
+
+    def open_page(width: int, height: int, zoom: float = 1.0) -> Dashboard:
+        context = browser.new_context(viewport={"width": round(width / zoom), "height": round(height / zoom)},
+                                      device_scale_factor=zoom, accept_downloads=True)
+        contexts.append((context, f"{width}x{height}-{zoom:g}"))
+        return _watch(context.new_page(), solara_server)
+
+    with browser_turn(browser_lock, alone=False):
+        yield open_page
+        Path(output_path).mkdir(parents=True, exist_ok=True)
+        for context, name in contexts:
+            for page in context.pages:
+                page.screenshot(path=Path(output_path) / f"screenshot-{name}.png", animations="disabled")
+            context.close()
