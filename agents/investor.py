@@ -63,12 +63,14 @@ def acquire_stake(s: MarketState, k: int, j: int, stake: float, voting: bool, ca
     buyer of a vendor that has promised neutrality breaks that promise (``note_breach``)."""
     if s.is_strategic[k]:
         note_breach(s, j)
-    s.stake_paid_musd[j, k] += cash_musd if paid_musd is None else paid_musd
     owned = min(1.0, float(s.stake[j, k]) + stake)
+    if owned > 0:  # a price is remembered only for a stake actually held
+        s.stake_paid_musd[j, k] += cash_musd if paid_musd is None else paid_musd
     others = float(s.stake[j].sum() - s.stake[j, k])
     if others > 1.0 - owned:
         s.stake[j] *= (1.0 - owned) / others
     s.stake[j, k] = owned
+    s.stake_paid_musd[j, s.stake[j] <= 0] = 0.0  # a holder diluted to nothing holds no stake to value
     s.voting[j, k] = voting
     s.cash_musd[j] += cash_musd
     if talent_taken > 0:
