@@ -267,11 +267,12 @@ def revenue_growth(s: MarketState) -> np.ndarray:
 def sector_heat(s: MarketState, b: Behaviour) -> tuple[float, str, np.ndarray]:
     """Heat of the hottest segment, its name, and each neutral vendor's appeal within it.
 
-    heat_seg = max(0, sum of n_j x g_j x short-run inquiries / (sum of n_j x long-run inquiries + 0.5) - 1)
-    + 10 x unmet share. With ``fund_own_perception`` off (the pre-2.0 rule), n_j is the market's
+    heat_seg = max(0, sum of n_j g_j x short-run inquiries / (sum of n_j g_j x long-run inquiries + 0.5) - 1)
+    + 10 x unmet share, and a vendor's appeal in the hottest segment is n_j g_j x short-run inquiries. With ``fund_own_perception`` off (the pre-2.0 rule), n_j is the market's
     budget-weighted perceived neutrality of vendor j, zero for a vendor with any strategic owner (funds back
     neutral vendors only), and g_j = 1. With it on, n_j is the funds' own ``fund_neutrality`` and
-    g_j = max(0, 1 + fund_growth_weight x revenue growth) their reading of its prospects.
+    g_j = max(0, 1 + fund_growth_weight x revenue growth) their reading of its prospects: growth weighs where
+    funds look (a growing vendor's inquiries count more), it does not by itself make a segment hot.
     """
     if b.fund_own_perception > 0:
         neutral = s.fund_neutrality * s.active
@@ -283,7 +284,7 @@ def sector_heat(s: MarketState, b: Behaviour) -> tuple[float, str, np.ndarray]:
         neutral = market_neutrality * (strategic_stake <= 0) * s.active
         prospects = 1.0
     signal = neutral * prospects * s.inquiries_short_ema
-    base = neutral * s.inquiries_long_ema
+    base = neutral * prospects * s.inquiries_long_ema
     n_seg = len(s.segments)
     seg_signal = np.bincount(s.segment, weights=signal, minlength=n_seg)
     seg_base = np.bincount(s.segment, weights=base, minlength=n_seg)

@@ -209,8 +209,7 @@ def direct_sales(s: MarketState, b: Behaviour, rng: np.random.Generator) -> list
     if b.sales_intensity <= 0:
         return []
     used, churn = utilisation(s), churn_share(s)
-    pressure = (np.maximum(b.target_utilisation - used, 0.0) + churn) * s.active
-    contacts = rng.poisson(b.sales_intensity * pressure)
+    contacts = rng.poisson(expected_sales_contacts(s, b))
     if not contacts.any():
         return []
     prospects, value = sales_prospects(s, b)
@@ -221,6 +220,14 @@ def direct_sales(s: MarketState, b: Behaviour, rng: np.random.Generator) -> list
     s.considered |= chosen.T
     return [entry for j, i in zip(*np.nonzero(chosen)) if (entry := win_pilot(s, b, int(i), int(j), value,
                                                                                  float(used[j]), float(churn[j])))]
+
+
+def expected_sales_contacts(s: MarketState, b: Behaviour) -> np.ndarray:
+    """(V,) sales contacts a vendor makes per week on average: sales_intensity x (idle share + churn), where
+    the idle share is target_utilisation - utilisation when positive. Also the resting rate that funds'
+    inquiry averages start from (``labelmarket.model.initial_state.build_state``)."""
+    pressure = np.maximum(b.target_utilisation - utilisation(s), 0.0) + churn_share(s)
+    return b.sales_intensity * pressure * s.active
 
 
 def sales_prospects(s: MarketState, b: Behaviour) -> tuple[np.ndarray, np.ndarray]:

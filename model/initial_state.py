@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from labelmarket.agents import perception
+from labelmarket.agents.vendor import expected_sales_contacts
 from labelmarket.agents.lab import routine_inquiry_rate, vendor_value
 from labelmarket.model.state import NEVER_WEEK, WEEKS_PER_YEAR, MarketState, rivalry_matrix
 from labelmarket.scenarios.schema import Scenario
@@ -93,7 +94,7 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
     placed = spend.sum(axis=1, keepdims=True)
     state.target_share = np.divide(spend, placed, out=np.zeros_like(spend), where=placed > 0)
     state.review_now = placed[:, 0] <= 0
-    baseline = routine_inquiry_rate(state, scenario.behaviour)
+    baseline = routine_inquiry_rate(state, scenario.behaviour) + expected_sales_contacts(state, scenario.behaviour)
     state.inquiries_short_ema, state.inquiries_long_ema = baseline.copy(), baseline.copy()
     return state
 
