@@ -198,7 +198,7 @@ class Behaviour(BaseModel):
         "Captive-volume switch and weight: how much the owner's lab values the profit its stake earns on work "
         "sent to the owned vendor, against the quality it gives up; 0 means no captive shifts.")
     captive_shift_share: float = _param(
-        0.05, 0.0, 0.5, "share of budget per review",
+        0.15, 0.0, 0.5, "share of budget per review",
         "Largest share of its budget the owner's lab shifts toward (or away from) the owned vendor per review.")
     stake_valuation_multiple: float = _param(
         33.0, 1.0, 100.0, "valuation / revenue run-rate",
