@@ -200,7 +200,8 @@ def invest(s: MarketState, b: Behaviour, rng: np.random.Generator) -> list[LogEn
     vendor of the hottest segment, chosen in proportion to its inquiry signal. The ticket never
     exceeds the capital left.
     """
-    perceive_prospects(s, b)
+    if b.fund_own_perception > 0:
+        perceive_prospects(s, b)
     funds = np.flatnonzero(~s.is_strategic & (s.capital_left_musd > 1e-9))
     if funds.size == 0:
         return []
@@ -249,8 +250,8 @@ def perceive_prospects(s: MarketState, b: Behaviour) -> None:
     Funds' neutrality moves (at ``neutrality_rate_per_week``, as labs' does: Friedkin & Johnsen 1990) toward
     1 - fund_owner_discount x strategic stake - fund_news_weight x churn share: a lab-owned stake makes a
     vendor less neutral in investors' eyes, and clients' exits are news they read (Bikhchandani, Hirshleifer
-    & Welch 1992). Funds herd on what they see (Nanda & Rhodes-Kropf 2013). Used by :func:`sector_heat` when
-    ``fund_own_perception`` is on.
+    & Welch 1992). Funds herd on what they see (Nanda & Rhodes-Kropf 2013). Run each week, and used by
+    :func:`sector_heat`, only while ``fund_own_perception`` is on.
     """
     strategic_stake = s.stake[:, s.is_strategic].sum(axis=1)
     anchor = np.clip(1.0 - b.fund_owner_discount * strategic_stake - b.fund_news_weight * churn_share(s), 0.0, 1.0)

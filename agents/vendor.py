@@ -274,13 +274,13 @@ def decide_assurances(s: MarketState, b: Behaviour, week: int) -> list[LogEntry]
     2000): a promise by a vendor whose rival owner votes is worth less; a promise after a breach, less again
     (trust is hard to rebuild: Slovic 1993).
     """
+    if b.assurance_decided_strength <= 0:  # off: the memory keeps its resting value (no cost per week)
+        return []
     spend = s.spend_musd.sum(axis=0)
     weighted = (s.spend_musd * s.perceived_neutrality).sum(axis=0)
     clients = np.divide(weighted, spend, out=np.ones_like(spend), where=spend > 0)
     fall = s.client_neutrality_ema - clients
     s.client_neutrality_ema += (clients - s.client_neutrality_ema) / CLIENT_NEUTRALITY_WEEKS
-    if b.assurance_decided_strength <= 0:
-        return []
     credibility = assurance_credibility(s, b)
     strength = b.assurance_decided_strength * credibility
     exposed = (s.spend_musd * s.exposure).sum(axis=0)
