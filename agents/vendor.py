@@ -218,8 +218,7 @@ def direct_sales(s: MarketState, b: Behaviour, rng: np.random.Generator) -> list
     s.cash_musd -= chosen.sum(axis=1) * b.sales_cost_musd_per_contact
     s.inquiries += chosen.sum(axis=1)
     s.considered |= chosen.T
-    return [entry for j, i in zip(*np.nonzero(chosen)) if (entry := win_pilot(s, b, int(i), int(j), value,
-                                                                                 float(used[j]), float(churn[j])))]
+    return win_pilots(s, b, chosen, value, used, churn)
 
 
 def expected_sales_contacts(s: MarketState, b: Behaviour) -> np.ndarray:
@@ -241,25 +240,32 @@ def sales_prospects(s: MarketState, b: Behaviour) -> tuple[np.ndarray, np.ndarra
     return prospects, value
 
 
-def win_pilot(s: MarketState, b: Behaviour, i: int, j: int, value: np.ndarray, used: float,
-              churn: float) -> LogEntry | None:
-    """Buyer i, contacted by vendor j, moves a pilot from its lowest-valued current vendor when it values j at
-    least as much; the pilot is at most ``sales_pilot_share`` of its budget, its spend there and j's room."""
-    current = np.flatnonzero(s.spend_musd[i] > 0)
-    if current.size == 0:
-        return None
-    src = int(current[np.argmin(value[i, current])])
-    gap = float(value[i, j] - value[i, src])
-    room = float(s.capacity_musd[j] - s.spend_musd[:, j].sum())
-    amount = min(b.sales_pilot_share * float(s.budget_musd[i]), float(s.spend_musd[i, src]), room)
-    if gap < 0 or amount <= 0:
-        return None
-    s.spend_musd[i, src] -= amount
-    s.spend_musd[i, j] += amount
-    s.withdrawn_musd[i, src] += amount
-    s.switched_musd += amount
-    return LogEntry(EventKind.SALES_WIN, s.lab_names[i], s.vendor_names[src], amount,
-                    destination=s.vendor_names[j], value_gap=gap, utilisation=used, churn=churn)
+def win_pilots(s: MarketState, b: Behaviour, chosen: np.ndarray, value: np.ndarray, used: np.ndarray,
+               churn: np.ndarray) -> list[LogEntry]:
+    """Each buyer i contacted by vendor j (``chosen``, (V, L)) moves a pilot from its lowest-valued current vendor
+    when it values j at least as much: ``sales_pilot_share`` of its budget, shared pro rata when the buyer's
+    pilots together ask for more than its spend there, or the seller's pilots for more than its spare capacity.
+    Vectorised over the contacts (no loop over buyers)."""
+    sellers, buyers = np.nonzero(chosen)
+    current = s.spend_musd > 0
+    src_of = np.argmin(np.where(current, value, np.inf), axis=1)
+    src = src_of[buyers]
+    gap = value[buyers, sellers] - value[buyers, src]
+    want = np.where(current.any(axis=1)[buyers] & (gap >= 0), b.sales_pilot_share * s.budget_musd[buyers], 0.0)
+    held = s.spend_musd[np.arange(s.n_labs), src_of]
+    asked = np.bincount(buyers, weights=want, minlength=s.n_labs)
+    want *= np.divide(held, asked, out=np.ones(s.n_labs), where=asked > held)[buyers]
+    room = np.maximum(s.capacity_musd - s.revenue_musd(), 0.0)
+    asked = np.bincount(sellers, weights=want, minlength=s.n_vendors)
+    amount = want * np.divide(room, asked, out=np.ones(s.n_vendors), where=asked > room)[sellers]
+    np.add.at(s.spend_musd, (buyers, src), -amount)
+    np.add.at(s.spend_musd, (buyers, sellers), amount)
+    np.add.at(s.withdrawn_musd, (buyers, src), amount)
+    s.switched_musd += float(amount.sum())
+    return [LogEntry(EventKind.SALES_WIN, s.lab_names[i], s.vendor_names[k], float(x),
+                     destination=s.vendor_names[j], value_gap=float(g), utilisation=float(used[j]),
+                     churn=float(churn[j]))
+            for i, k, j, x, g in zip(buyers, src, sellers, amount, gap) if x > 0]
 
 
 def decide_assurances(s: MarketState, b: Behaviour, week: int) -> list[LogEntry]:

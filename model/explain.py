@@ -43,7 +43,8 @@ def cause(entry: LogEntry) -> str:
             return (f"{entry.actor} changed its price index from {entry.price_before:.3f} to {entry.price_index:.3f}"
                     f" (utilisation {entry.utilisation:.0%}, churn {entry.churn:.0%})")
         case EventKind.SALES_WIN:
-            return (f"{entry.destination}'s sales won ${entry.amount_musd:,.0f}M/yr of {entry.actor}'s work from "
+            return (f"{possessive(entry.destination)} sales won ${entry.amount_musd:,.0f}M/yr of "
+                    f"{possessive(entry.actor)} work from "
                     f"{entry.target}: sales (value gap {entry.value_gap:+.2f}, seller utilisation "
                     f"{entry.utilisation:.0%}, churn {entry.churn:.0%})")
         case EventKind.VENDOR_ASSURANCE:
@@ -58,6 +59,11 @@ def cause(entry: LogEntry) -> str:
             return (f"{entry.actor} decided to sell {entry.stake:.0%} of {entry.target}: stake worth "
                     f"${entry.stake_value_musd:,.0f}M against ${entry.paid_musd:,.0f}M paid")
     raise ValueError(f"no cause for event kind {entry.kind!r}")
+
+
+def possessive(name: str) -> str:
+    """"Scale AI's", "Other AI startups'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def move_cause(entry: LogEntry) -> str:
