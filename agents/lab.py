@@ -145,7 +145,9 @@ def decide(s: MarketState, b: Behaviour, rng: np.random.Generator, week: int,
     allowed = (s.considered[rows] | current) & s.active[None, :]
     aversion = b.dependence_aversion * (1.0 + b.wariness_gain * s.wariness[rows])
     target = choice.diversified_split(value, allowed, b.choice_intensity, aversion[:, None])
-    desired = choice.keep_captive_spend(target * placed - spend, owned > 0)
+    desired = target * placed - spend
+    if b.captive_floor > 0:  # the pre-2.0 floor on captive spend; goes once calibration lands (docs/ODD.md 7.6)
+        desired = choice.keep_captive_spend(desired, owned > 0)
     increase, decrease = choice.limit_move(desired, b.max_move_share * s.budget_musd[rows],
                                            b.min_move_share * s.budget_musd[rows])
     spare = s.capacity_musd - s.revenue_musd()

@@ -1,4 +1,5 @@
-"""Data vendors: revenue, hiring and layoffs, quality from talent, cash, and exit.
+"""Data vendors: revenue, hiring and layoffs, quality from talent, cash, and exit; and (model 2.0) the
+strategic seller's decisions: prices, sales effort and assurances (:func:`compete`).
 
 Rules are written once for all vendors (vectorised over the vendor columns of
 ``labelmarket.model.state.MarketState``) and return what they decided for the event log; a ``Vendor`` agent is
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from labelmarket.agents import choice
 from labelmarket.agents.actor import MarketActor
+from labelmarket.agents.lab import vendor_value
 from labelmarket.model.event_log import EventKind, LogEntry
 from labelmarket.model.state import WEEKS_PER_YEAR, MarketState
 from labelmarket.scenarios.behaviour import Behaviour
@@ -18,6 +21,12 @@ DEMAND_SMOOTHING = 0.25  # weight of this week's demand in the vendor's demand e
 GROWTH_SMOOTHING = 0.1   # weight of this week's capacity growth in its smoothed growth rate
 INQUIRY_SHORT_WEEKS = 4.0
 INQUIRY_LONG_WEEKS = 26.0
+# model 2.0, sellers (docs/ODD.md 7.5.6-7.5.8)
+QUARTER_WEEKS = 13.0              # price limits are stated per quarter
+PRICE_CHANGE_LOGGED = 0.01        # a price change of at least 1 % (in log price) is written to the event log
+CLIENT_NEUTRALITY_WEEKS = 26.0    # time constant of a vendor's memory of its clients' perceived neutrality
+CONTROL_STAKE = 0.5               # a voting strategic stake of this size controls the vendor
+ASSURANCE_COOLDOWN_WEEKS = 13     # a vendor decides at most one assurance per quarter
 
 
 class Vendor(MarketActor):
@@ -130,6 +139,182 @@ def track_inquiries(s: MarketState) -> None:
     s.inquiries_long_ema += (s.inquiries - s.inquiries_long_ema) / INQUIRY_LONG_WEEKS
 
 
+# ------------------------------------------------------------------- model 2.0: the strategic seller
+def compete(s: MarketState, b: Behaviour, rng: np.random.Generator, week: int) -> list[LogEntry]:
+    """Vendors compete: they review prices, direct sales effort and decide assurances (each rule is off at
+    its default behaviour parameter, which reproduces the pre-2.0 model)."""
+    entries = set_prices(s, b, week)
+    entries += direct_sales(s, b, rng)
+    entries += decide_assurances(s, b, week)
+    return entries
+
+
+def utilisation(s: MarketState) -> np.ndarray:
+    """(V,) revenue / capacity (0 for a vendor with no capacity)."""
+    revenue = s.revenue_musd()
+    return np.divide(revenue, s.capacity_musd, out=np.zeros_like(revenue), where=s.capacity_musd > 0)
+
+
+def churn_share(s: MarketState) -> np.ndarray:
+    """(V,) share of a vendor's revenue its clients recently withdrew: the labs' leaky memory of withdrawals
+    (``withdrawn_musd``, summed over labs) over revenue plus those withdrawals."""
+    withdrawn = s.withdrawn_musd.sum(axis=0)
+    book = s.revenue_musd() + withdrawn
+    return np.divide(withdrawn, book, out=np.zeros_like(book), where=book > 0)
+
+
+def set_prices(s: MarketState, b: Behaviour, week: int) -> list[LogEntry]:
+    """A vendor prices against its utilisation and churn, on its own review rhythm, within bounds.
+
+    Capacity-constrained price competition (Tirole 1988 ch. 7): a vendor near capacity raises its price and
+    one with idle capacity or lost clients cuts it; the rule is the simple adaptive price-setting of agents in
+    an IO-grounded ABM (Sanchez-Cartas 2018). Prices are sticky (Klemperer 1995: switching costs make buyers
+    slow to react, so sellers move in small steps). At a review (week + j divisible by ``price_review_weeks``)
+    the log price moves by ``price_speed`` x (utilisation - target_utilisation - churn), at most
+    ``price_max_change_per_quarter`` per quarter, and never beyond the floor or the ceiling (a price already
+    outside them is not pushed further out). Labs read the price in their value (``price_weight``).
+    """
+    if b.price_speed <= 0:
+        return []
+    interval = max(int(round(b.price_review_weeks)), 1)
+    due = s.active & ((week + np.arange(s.n_vendors)) % interval == 0)
+    if not due.any():
+        return []
+    used, churn = utilisation(s), churn_share(s)
+    limit = np.log1p(b.price_max_change_per_quarter) * interval / QUARTER_WEEKS
+    step = np.clip(b.price_speed * (used - b.target_utilisation - churn), -limit, limit)
+    before = s.price_index.copy()
+    after = np.clip(before * np.exp(step), np.minimum(b.price_floor_index, before),
+                    np.maximum(b.price_ceiling_index, before))
+    s.price_index = np.where(due, after, before)
+    changed = due & (np.abs(np.log(s.price_index / before)) >= PRICE_CHANGE_LOGGED)
+    return [LogEntry(EventKind.PRICE_CHANGE, s.vendor_names[j], "", 0.0, price_index=float(s.price_index[j]),
+                     price_before=float(before[j]), utilisation=float(used[j]), churn=float(churn[j]))
+            for j in np.flatnonzero(changed)]
+
+
+def direct_sales(s: MarketState, b: Behaviour, rng: np.random.Generator) -> list[LogEntry]:
+    """A vendor with idle capacity or lost clients directs sales at the buyers who value it.
+
+    Sales pressure is the idle share (target_utilisation - utilisation, when positive) plus churn; a vendor
+    makes Poisson(``sales_intensity`` x pressure) contacts a week, each costing ``sales_cost_musd_per_contact``
+    of cash, drawn without replacement among buyers that do not yet consider it, trust it at least at their
+    alarm level and are not rivals of a strategic owner of it, with weight budget x exp(choice_intensity x
+    value) (the buyer's own logit value of the vendor, ``labelmarket.agents.lab.vendor_value``). A contact is
+    an inquiry: the buyer considers the vendor from now on. The buyer takes a pilot (``sales_pilot_share`` of
+    its budget, within the vendor's spare capacity) from its lowest-valued current vendor when it values the
+    seller at least as much as that vendor. Directed search and matching (Kirman & Vriend 2001); a seller's
+    outreach to a locked-in buyer (Farrell & Klemperer 2007).
+    """
+    if b.sales_intensity <= 0:
+        return []
+    used, churn = utilisation(s), churn_share(s)
+    contacts = rng.poisson(expected_sales_contacts(s, b))
+    if not contacts.any():
+        return []
+    prospects, value = sales_prospects(s, b)
+    log_weight = (np.log(np.maximum(s.budget_musd, 1e-9))[:, None] + b.choice_intensity * value).T
+    chosen = choice.sample_without_replacement(log_weight, prospects.T, contacts, rng)  # (V, L)
+    s.cash_musd -= chosen.sum(axis=1) * b.sales_cost_musd_per_contact
+    s.inquiries += chosen.sum(axis=1)
+    s.considered |= chosen.T
+    return win_pilots(s, b, chosen, value, used, churn)
+
+
+def expected_sales_contacts(s: MarketState, b: Behaviour) -> np.ndarray:
+    """(V,) sales contacts a vendor makes per week on average: sales_intensity x (idle share + churn), where
+    the idle share is target_utilisation - utilisation when positive. Also the resting rate that funds'
+    inquiry averages start from (``labelmarket.model.initial_state.build_state``)."""
+    pressure = np.maximum(b.target_utilisation - utilisation(s), 0.0) + churn_share(s)
+    return b.sales_intensity * pressure * s.active
+
+
+def sales_prospects(s: MarketState, b: Behaviour) -> tuple[np.ndarray, np.ndarray]:
+    """(L, V) buyers a vendor's sales may contact, and each buyer's value of each vendor (as a newcomer)."""
+    current = s.spend_musd > 0
+    owned = s.lab_owned_stake()
+    value = vendor_value(b, s.quality, s.trust, s.price_index, s.fit, s.switching_cost, current, owned)
+    rival_owner = (s.rivalry[:, s.is_strategic] @ (s.stake[:, s.is_strategic] > 0).T) > 0
+    prospects = (s.active[None, :] & ~s.considered & ~current & ~rival_owner
+                 & (s.trust >= s.alarm_trust[:, None]) & (s.budget_musd > 0)[:, None])
+    return prospects, value
+
+
+def win_pilots(s: MarketState, b: Behaviour, chosen: np.ndarray, value: np.ndarray, used: np.ndarray,
+               churn: np.ndarray) -> list[LogEntry]:
+    """Each buyer i contacted by vendor j (``chosen``, (V, L)) moves a pilot from its lowest-valued current vendor
+    when it values j at least as much: ``sales_pilot_share`` of its budget, shared pro rata when the buyer's
+    pilots together ask for more than its spend there, or the seller's pilots for more than its spare capacity.
+    Vectorised over the contacts (no loop over buyers)."""
+    sellers, buyers = np.nonzero(chosen)
+    current = s.spend_musd > 0
+    src_of = np.argmin(np.where(current, value, np.inf), axis=1)
+    src = src_of[buyers]
+    gap = value[buyers, sellers] - value[buyers, src]
+    want = np.where(current.any(axis=1)[buyers] & (gap >= 0), b.sales_pilot_share * s.budget_musd[buyers], 0.0)
+    held = s.spend_musd[np.arange(s.n_labs), src_of]
+    asked = np.bincount(buyers, weights=want, minlength=s.n_labs)
+    want *= np.divide(held, asked, out=np.ones(s.n_labs), where=asked > held)[buyers]
+    room = np.maximum(s.capacity_musd - s.revenue_musd(), 0.0)
+    asked = np.bincount(sellers, weights=want, minlength=s.n_vendors)
+    amount = want * np.divide(room, asked, out=np.ones(s.n_vendors), where=asked > room)[sellers]
+    np.add.at(s.spend_musd, (buyers, src), -amount)
+    np.add.at(s.spend_musd, (buyers, sellers), amount)
+    np.add.at(s.withdrawn_musd, (buyers, src), amount)
+    s.switched_musd += float(amount.sum())
+    return [LogEntry(EventKind.SALES_WIN, s.lab_names[i], s.vendor_names[k], float(x),
+                     destination=s.vendor_names[j], value_gap=float(g), utilisation=float(used[j]),
+                     churn=float(churn[j]))
+            for i, k, j, x, g in zip(buyers, src, sellers, amount, gap) if x > 0]
+
+
+def decide_assurances(s: MarketState, b: Behaviour, week: int) -> list[LogEntry]:
+    """A vendor whose clients' perceived neutrality falls may buy an assurance, when it pays.
+
+    The clients' spend-weighted perceived neutrality is compared with its slow average (time constant
+    ``CLIENT_NEUTRALITY_WEEKS``); a fall of at least ``assurance_trigger_fall`` makes the vendor weigh an
+    assurance of strength ``assurance_decided_strength`` x credibility (:func:`assurance_credibility`). It
+    gives it, at most once per ``ASSURANCE_COOLDOWN_WEEKS``, when the margin it protects over a year,
+    (1 - operating_cost_ratio) x assurance_efficacy x strength x sum_i spend_ij exposure_ij, exceeds its cost
+    ``assurance_cost_musd`` and the vendor has that cash. Control versus financial interest (Salop & O'Brien
+    2000): a promise by a vendor whose rival owner votes is worth less; a promise after a breach, less again
+    (trust is hard to rebuild: Slovic 1993).
+    """
+    if b.assurance_decided_strength <= 0:  # off: the memory keeps its resting value (no cost per week)
+        return []
+    spend = s.spend_musd.sum(axis=0)
+    weighted = (s.spend_musd * s.perceived_neutrality).sum(axis=0)
+    clients = np.divide(weighted, spend, out=np.ones_like(spend), where=spend > 0)
+    fall = s.client_neutrality_ema - clients
+    s.client_neutrality_ema += (clients - s.client_neutrality_ema) / CLIENT_NEUTRALITY_WEEKS
+    credibility = assurance_credibility(s, b)
+    strength = b.assurance_decided_strength * credibility
+    exposed = (s.spend_musd * s.exposure).sum(axis=0)
+    benefit = (1.0 - b.operating_cost_ratio) * b.assurance_efficacy * strength * exposed
+    decide = (s.active & (fall >= b.assurance_trigger_fall) & (benefit > b.assurance_cost_musd)
+              & (s.cash_musd >= b.assurance_cost_musd) & (week - s.last_assurance_week >= ASSURANCE_COOLDOWN_WEEKS))
+    entries = []
+    for j in np.flatnonzero(decide):
+        issue_assurance(s, int(j), float(strength[j]), non_voting=False)
+        s.cash_musd[j] -= b.assurance_cost_musd
+        s.last_assurance_week[j] = week
+        entries.append(LogEntry(EventKind.VENDOR_ASSURANCE, s.vendor_names[j], "", b.assurance_cost_musd,
+                                promise="data_firewall", strength=float(strength[j]),
+                                credibility=float(credibility[j]), benefit_musd=float(benefit[j])))
+    return entries
+
+
+def assurance_credibility(s: MarketState, b: Behaviour) -> np.ndarray:
+    """(V,) credibility of a vendor's next assurance, 0..1: (1 - assurance_control_discount x control) x
+    assurance_breach_discount^breaches x assurance_repeat_decay^assurances given, where control is the voting
+    stake of strategic owners over ``CONTROL_STAKE`` (capped at 1)."""
+    voting_stake = (s.stake * s.voting)[:, s.is_strategic].sum(axis=1)
+    control = np.minimum(voting_stake / CONTROL_STAKE, 1.0)
+    return ((1.0 - b.assurance_control_discount * control)
+            * b.assurance_breach_discount ** s.assurance_breaches
+            * b.assurance_repeat_decay ** s.assurances_issued)
+
+
 # ----------------------------------------------------------------------------------------- event effects
 def lose_talent(s: MarketState, j: int, share: float, to_investor: int | None) -> None:
     """Key people leave: talent drops by ``share``; if they join a rival, exposure follows them."""
@@ -142,5 +327,13 @@ def issue_assurance(s: MarketState, j: int, strength: float, non_voting: bool) -
     """Assurances combine as independent promises: 1 - (1 - a)(1 - strength). A non-voting promise
     also strips votes from the vendor's existing stakes."""
     s.assurance[j] = 1.0 - (1.0 - s.assurance[j]) * (1.0 - strength)
+    s.assurances_issued[j] += 1
     if non_voting:
         s.voting[j] = False
+
+
+def note_breach(s: MarketState, j: int) -> None:
+    """An ownership change by a strategic investor, or key people leaving for one, while vendor j is assured,
+    breaks its promise: later assurances are discounted (``assurance_credibility``)."""
+    if s.assurance[j] > 0:
+        s.assurance_breaches[j] += 1

@@ -26,6 +26,12 @@ class EventKind(StrEnum):
     ENTRY = "entry"                                # a new vendor entered (event or a fund's founding)
     EXIT = "exit"                                  # a vendor ran out of cash and left
     CONTRACT_END = "contract_end"                  # a buyer ended (part of) a contract, no ownership change (event)
+    # model 2.0, sellers and owners: decisions of vendors and strategic owners (no scenario schedules them)
+    PRICE_CHANGE = "price_change"                  # a vendor changed its price at a price review
+    SALES_WIN = "sales_win"                        # a vendor's sales contact won a pilot contract from a buyer
+    VENDOR_ASSURANCE = "vendor_assurance"          # a vendor decided to give an assurance (not scheduled)
+    CAPTIVE_SHIFT = "captive_shift"                # an owner's lab shifted work to or from the vendor it owns
+    STAKE_SALE = "stake_sale"                      # a strategic owner decided to sell its stake (not scheduled)
 
 
 NAN = math.nan
@@ -67,10 +73,22 @@ class LogEntry:
     quality: float = NAN                     # an entrant's quality, 0..1
     sector_heat: float = NAN                 # the heat of the segment a fund invested in
     contract_share: float = NAN              # share of a contract a buyer ended (contract_end event)
+    # model 2.0, sellers and owners: drivers of vendors' and strategic owners' decisions
+    price_index: float = NAN                 # a price change's new price index
+    price_before: float = NAN                # a price change's old price index
+    utilisation: float = NAN                 # revenue / capacity when the vendor decided (price, sales)
+    churn: float = NAN                       # share of revenue its clients recently withdrew
+    credibility: float = NAN                 # a decided assurance's credibility multiplier, 0..1
+    benefit_musd: float = NAN                # expected gain that justified the decision, $M (margin or value)
+    stake_value_musd: float = NAN            # an owner's stake value (stake x multiple x revenue), $M
+    paid_musd: float = NAN                   # the price the owner paid for that stake, $M
 
 
 # The columns events.parquet adds after week, kind, actor, target, amount_musd, cause, in this order.
 DRIVER_COLUMNS = ("destination", "other_destinations", "value_gap", "trust", "alarm_trust", "exposure",
                   "contagion", "rival_owner", "rival_stake", "rival_voting", "talent_to",
                   "own_stake_in_destination", "stake", "voting", "talent_share", "promise", "strength",
-                  "capacity_musd", "quality", "sector_heat", "contract_share")
+                  "capacity_musd", "quality", "sector_heat", "contract_share",
+                  # model 2.0, sellers and owners
+                  "price_index", "price_before", "utilisation", "churn", "credibility", "benefit_musd",
+                  "stake_value_musd", "paid_musd")

@@ -89,7 +89,8 @@ def apply_event(s: MarketState, b: Behaviour, rng: np.random.Generator, event: E
     match event:
         case OwnershipChange():
             k, j = s.investor_names.index(event.investor), s.vendor_names.index(event.vendor)
-            investor.acquire_stake(s, k, j, event.stake, event.voting, event.cash_musd, event.talent_taken)
+            investor.acquire_stake(s, k, j, event.stake, event.voting, event.cash_musd, event.talent_taken,
+                                   event.price_paid_musd)
             return [LogEntry(EventKind.OWNERSHIP_CHANGE, event.investor, event.vendor, event.cash_musd,
                              stake=event.stake, voting=event.voting, talent_share=event.talent_taken)]
         case Assurance():
@@ -99,6 +100,7 @@ def apply_event(s: MarketState, b: Behaviour, rng: np.random.Generator, event: E
                              strength=event.strength)]
         case LeadershipDeparture():
             j, k = s.vendor_names.index(event.vendor), _strategic_investor_index(s, event.to)
+            vendor.note_breach(s, j)  # leaders leaving for an owner while the vendor is assured breaks its promise
             vendor.lose_talent(s, j, event.talent_share, k)
             return [LogEntry(EventKind.LEADERSHIP_DEPARTURE, event.vendor, event.to, 0.0,
                              talent_share=event.talent_share)]

@@ -41,7 +41,32 @@ def cause(entry: LogEntry) -> str:
                     f"(${entry.amount_musd:,.0f}M/yr to re-place)")
         case EventKind.EXIT:
             return f"{entry.actor} left the market (cash ran out); clients must move ${entry.amount_musd:,.0f}M/yr"
+        # model 2.0, sellers and owners
+        case EventKind.PRICE_CHANGE:
+            return (f"{entry.actor} changed its price index from {entry.price_before:.3f} to {entry.price_index:.3f}"
+                    f" (utilisation {entry.utilisation:.0%}, churn {entry.churn:.0%})")
+        case EventKind.SALES_WIN:
+            return (f"{possessive(entry.destination)} sales won ${entry.amount_musd:,.0f}M/yr of "
+                    f"{possessive(entry.actor)} work from "
+                    f"{entry.target}: sales (value gap {entry.value_gap:+.2f}, seller utilisation "
+                    f"{entry.utilisation:.0%}, churn {entry.churn:.0%})")
+        case EventKind.VENDOR_ASSURANCE:
+            return (f"{entry.actor} decided to promise {entry.promise.replace('_', ' ')} (strength "
+                    f"{entry.strength:.2f}, credibility {entry.credibility:.2f}) for ${entry.amount_musd:,.0f}M, "
+                    f"to protect ${entry.benefit_musd:,.0f}M of margin")
+        case EventKind.CAPTIVE_SHIFT:
+            return (f"{entry.actor} shifted ${entry.amount_musd:,.0f}M/yr of its lab's work from {entry.target} to "
+                    f"{entry.destination}: captive volume (stake {entry.stake:.0%}, net pull {entry.value_gap:+.2f}, "
+                    f"owned vendor's quality {entry.quality:.2f})")
+        case EventKind.STAKE_SALE:
+            return (f"{entry.actor} decided to sell {entry.stake:.0%} of {entry.target}: stake worth "
+                    f"${entry.stake_value_musd:,.0f}M against ${entry.paid_musd:,.0f}M paid")
     raise ValueError(f"no cause for event kind {entry.kind!r}")
+
+
+def possessive(name: str) -> str:
+    """"Scale AI's", "Other AI startups'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def move_cause(entry: LogEntry) -> str:

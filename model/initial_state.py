@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from labelmarket.agents import perception
+from labelmarket.agents.vendor import expected_sales_contacts
 from labelmarket.agents.lab import routine_inquiry_rate, vendor_value
-from labelmarket.model.state import WEEKS_PER_YEAR, MarketState, rivalry_matrix
+from labelmarket.model.state import NEVER_WEEK, WEEKS_PER_YEAR, MarketState, rivalry_matrix
 from labelmarket.scenarios.schema import Scenario
 
 THRESHOLD_SPREAD = 0.5  # lab thresholds are drawn uniformly within +-50 % of the behaviour parameter
@@ -81,14 +82,19 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
         investor_lab=np.array([lab_of[inv.lab] if inv.lab else -1 for inv in investors.values()], dtype=np.int64),
         capital_musd=np.array([inv.capital_musd for inv in investors.values()]),
         capital_left_musd=np.array([inv.capital_musd for inv in investors.values()]),
+        # model 2.0, sellers and owners (set to their resting values in settle_sellers_and_owners)
+        client_neutrality_ema=np.ones(V), assurances_issued=np.zeros(V, dtype=np.int64),
+        assurance_breaches=np.zeros(V, dtype=np.int64), last_assurance_week=np.full(V, NEVER_WEEK, dtype=np.int64),
+        fund_neutrality=np.ones(V), revenue_long_ema_musd=spend.sum(axis=0), stake_paid_musd=np.zeros((V, K)),
         segments=segments,
     )
     settle_perceptions(state, scenario)
+    settle_sellers_and_owners(state, scenario)
     state.fit = invert_fit(state, scenario)
     placed = spend.sum(axis=1, keepdims=True)
     state.target_share = np.divide(spend, placed, out=np.zeros_like(spend), where=placed > 0)
     state.review_now = placed[:, 0] <= 0
-    baseline = routine_inquiry_rate(state, scenario.behaviour)
+    baseline = routine_inquiry_rate(state, scenario.behaviour) + expected_sales_contacts(state, scenario.behaviour)
     state.inquiries_short_ema, state.inquiries_long_ema = baseline.copy(), baseline.copy()
     return state
 
@@ -102,6 +108,20 @@ def settle_perceptions(state: MarketState, scenario: Scenario) -> None:
         talent_weight=b.talent_weight, assurance_efficacy=b.assurance_efficacy)
     state.perceived_neutrality = 1.0 - state.exposure
     state.trust = state.quality[None, :] * state.perceived_neutrality
+
+
+def settle_sellers_and_owners(state: MarketState, scenario: Scenario) -> None:
+    """Start vendors' and owners' memories at rest (model 2.0): a vendor remembers its clients' current
+    spend-weighted perceived neutrality, funds see a vendor as neutral as its strategic ownership implies, and an
+    initial owner is taken to have paid its stake's value at ``stake_valuation_multiple`` x today's revenue."""
+    b = scenario.behaviour
+    spend = state.spend_musd
+    revenue = spend.sum(axis=0)
+    weighted = (spend * state.perceived_neutrality).sum(axis=0)
+    state.client_neutrality_ema = np.divide(weighted, revenue, out=np.ones_like(revenue), where=revenue > 0)
+    strategic_stake = state.stake[:, state.is_strategic].sum(axis=1)
+    state.fund_neutrality = np.clip(1.0 - b.fund_owner_discount * strategic_stake, 0.0, 1.0)
+    state.stake_paid_musd = state.stake * b.stake_valuation_multiple * revenue[:, None]
 
 
 def invert_fit(state: MarketState, scenario: Scenario) -> np.ndarray:

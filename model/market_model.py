@@ -1,8 +1,8 @@
 """The market model: how the world steps each week and what it records.
 
 One week, in order (docs/ODD.md, "Process overview and scheduling"):
-events due this week -> labs perceive -> labs decide -> budgets grow -> vendors operate -> investors invest
--> record.
+events due this week -> labs perceive -> labs decide -> budgets grow -> strategic owners decide -> vendors
+compete -> vendors operate -> investors invest -> record.
 
 This is the schedule layer (docs/architecture.md): it calls the rules of ``labelmarket.agents`` in that order on
 the shared state, writes the entries they return to the event log under the week, and keeps one Mesa agent
@@ -77,6 +77,8 @@ class MarketModel(mesa.Model):
         lab.perceive(s, b)
         self.log(lab.decide(s, b, self.rng, self.week, self.market_scenario.record.decisions_min_musd))
         lab.grow_budgets(s)
+        self.log(investor.decide_as_owner(s, b, self.week))  # model 2.0: captive volume, divestment
+        self.log(vendor.compete(s, b, self.rng, self.week))  # model 2.0: prices, sales, assurances
         self.log(vendor.operate(s, b))
         self.log(investor.invest(s, b, self.rng))
         self._add_vendor_agents()

@@ -19,7 +19,8 @@ from labelmarket.model.state import MarketState
 MARKET_COLUMNS = ["week", "hhi", "cr1", "cr4", "effective_vendors", "active_vendors", "entropy",
                   "switched_musd", "unmet_musd", "vc_committed_musd", "entrants"]
 VENDOR_COLUMNS = ["week", "vendor", "revenue_musd", "share", "capacity_musd", "quality", "inquiries",
-                  "cash_musd", "active"]
+                  "cash_musd", "active",
+                  "price_index"]  # model 2.0, sellers: vendors set their prices
 ALLOCATION_COLUMNS = ["week", "lab", "vendor", "spend_musd", "trust", "perceived_neutrality"]
 EVENT_COLUMNS = ["week", "kind", "actor", "target", "amount_musd", "cause", *DRIVER_COLUMNS]
 LAB_COLUMNS = ["week", "lab", "budget_musd", "unplaced_musd", "wariness"]
@@ -54,7 +55,8 @@ class Recorder:
                                   s.vc_committed_musd, s.entrants_this_week)
         self.rows += 1
         self.vendor_blocks.append(np.stack([revenue, shares, s.capacity_musd, s.quality,
-                                            s.inquiries.astype(float), s.cash_musd, s.active.astype(float)]))
+                                            s.inquiries.astype(float), s.cash_musd, s.active.astype(float),
+                                            s.price_index]))
         self.vendor_weeks.append(week)
         if self.allocations and week % self.allocations_every_weeks == 0:
             self.allocation_blocks.append((week, s.spend_musd.copy(), s.trust.copy(),
@@ -83,7 +85,8 @@ class Recorder:
             "week": np.repeat(np.asarray(self.vendor_weeks, dtype=np.int64), counts),
             "vendor": np.concatenate([names[:n] for n in counts]),
             "revenue_musd": values[0], "share": values[1], "capacity_musd": values[2], "quality": values[3],
-            "inquiries": values[4].astype(np.int64), "cash_musd": values[5], "active": values[6].astype(bool)})
+            "inquiries": values[4].astype(np.int64), "cash_musd": values[5], "active": values[6].astype(bool),
+            "price_index": values[7]})
 
     def allocation_frame(self, lab_names: list[str], vendor_names: list[str]) -> pd.DataFrame:
         """One row per lab x vendor per recorded week, built as whole columns (one frame, not one per week)."""

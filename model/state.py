@@ -18,8 +18,13 @@ LAB_VENDOR_FIELDS = ("spend_musd", "trust", "perceived_neutrality", "considered"
                      "withdrawn_musd", "exposure", "contagion")
 VENDOR_FIELDS = ("capacity_musd", "quality", "talent", "talent_base", "price_index", "cash_musd", "active",
                  "assurance", "loss_weeks", "growth_ema", "demand_ema_musd", "refused_musd", "inquiries",
-                 "inquiries_short_ema", "inquiries_long_ema", "segment")
-VENDOR_INVESTOR_FIELDS = ("stake", "voting", "departed_talent")
+                 "inquiries_short_ema", "inquiries_long_ema", "segment",
+                 # model 2.0, sellers and owners (docs/ODD.md 7.5.6-7.5.8, 7.6, 7.7.1)
+                 "client_neutrality_ema", "assurances_issued", "assurance_breaches", "last_assurance_week",
+                 "fund_neutrality", "revenue_long_ema_musd")
+VENDOR_INVESTOR_FIELDS = ("stake", "voting", "departed_talent",
+                          "stake_paid_musd")  # model 2.0, sellers and owners: price paid for a stake
+NEVER_WEEK = -1_000_000  # last_assurance_week of a vendor that never decided an assurance
 
 
 @dataclass
@@ -79,6 +84,14 @@ class MarketState:
     investor_lab: np.ndarray
     capital_musd: np.ndarray
     capital_left_musd: np.ndarray
+    # --- model 2.0, sellers and owners: what vendors and investors remember for their own decisions
+    client_neutrality_ema: np.ndarray   # (V) slow average of the clients' spend-weighted perceived neutrality
+    assurances_issued: np.ndarray       # (V) int: assurances given so far (scheduled or decided)
+    assurance_breaches: np.ndarray      # (V) int: ownership changes or departures to an owner while assured
+    last_assurance_week: np.ndarray     # (V) int: week of the vendor's last decided assurance
+    fund_neutrality: np.ndarray         # (V) venture funds' own perceived neutrality of each vendor, 0..1
+    revenue_long_ema_musd: np.ndarray   # (V) slow average of revenue, $M/yr (funds' growth prospects)
+    stake_paid_musd: np.ndarray         # (V, K) price an investor paid for its stake, $M (one-off)
     # weekly flows, reset each week
     switched_musd: float = 0.0
     blocked_musd: float = 0.0
@@ -123,7 +136,9 @@ class MarketState:
         values = dict(capacity_musd=capacity_musd, quality=quality, talent=quality, talent_base=quality,
                       price_index=price_index, cash_musd=cash_musd, active=True, assurance=0.0, loss_weeks=0,
                       growth_ema=0.0, demand_ema_musd=0.0, refused_musd=0.0, inquiries=0,
-                      inquiries_short_ema=0.0, inquiries_long_ema=0.0, segment=self.segment_index(segment))
+                      inquiries_short_ema=0.0, inquiries_long_ema=0.0, segment=self.segment_index(segment),
+                      client_neutrality_ema=1.0, assurances_issued=0, assurance_breaches=0,
+                      last_assurance_week=NEVER_WEEK, fund_neutrality=1.0, revenue_long_ema_musd=0.0)
         for name_ in VENDOR_FIELDS:
             arr = getattr(self, name_)
             setattr(self, name_, np.append(arr, np.array([values[name_]], dtype=arr.dtype)))

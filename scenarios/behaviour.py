@@ -140,6 +140,88 @@ class Behaviour(BaseModel):
         40.0, 0.0, 1000.0, "$M/yr",
         "Capacity-equivalent visibility every vendor has in labs' searches, so small vendors get found.")
 
+    # === Model 2.0, sellers and owners (docs/ODD.md 7.5.6-7.5.8, 7.6, 7.7.1). Every switch defaults OFF: the
+    #     default values reproduce the pre-2.0 model exactly; scenarios/presets/model2_sellers.toml turns them on.
+    # --- 3b. Vendors price against utilisation and churn (Tirole 1988 ch. 7; Sanchez-Cartas 2018)
+    price_speed: float = _param(
+        0.0, 0.0, 5.0, "log price per unit utilisation gap per review",
+        "Pricing switch and speed: how far a vendor moves its log price per unit of (utilisation - target "
+        "utilisation - churn) at a price review; 0 keeps every price constant (the pre-2.0 model).")
+    price_max_change_per_quarter: float = _param(
+        0.05, 0.0, 0.5, "share of price per 13 weeks",
+        "Largest price change a vendor makes per quarter (prices are sticky: list prices and contracts).")
+    price_review_weeks: float = _param(
+        13.0, 1.0, 52.0, "weeks", "Weeks between a vendor's price reviews.")
+    price_floor_index: float = _param(
+        0.6, 0.1, 1.0, "price index", "Lowest price index a vendor's own pricing goes to.")
+    price_ceiling_index: float = _param(
+        2.0, 1.0, 10.0, "price index", "Highest price index a vendor's own pricing goes to.")
+    # --- 3c. Vendors direct sales effort at buyers who value them
+    sales_intensity: float = _param(
+        0.0, 0.0, 20.0, "sales contacts per week per unit sales pressure",
+        "Sales switch and intensity: contacts a vendor makes per week per unit of idle capacity share plus "
+        "churn; 0 means no sales effort (the pre-2.0 model).")
+    sales_cost_musd_per_contact: float = _param(
+        0.05, 0.0, 5.0, "$M cash per contact", "Cash a vendor spends per sales contact (account team, pilots).")
+    sales_pilot_share: float = _param(
+        0.05, 0.0, 0.5, "share of the buyer's budget",
+        "Share of its budget a contacted buyer moves to the vendor in a pilot, when it values the vendor at "
+        "least as much as its weakest current vendor.")
+    # --- 3d. Vendors decide assurances (Salop & O'Brien 2000: control versus financial interest)
+    assurance_decided_strength: float = _param(
+        0.0, 0.0, 1.0, "strength 0..1",
+        "Assurance switch: strength of an assurance a vendor decides to give before credibility discounts; 0 "
+        "means only scheduled assurances (the pre-2.0 model).")
+    assurance_cost_musd: float = _param(
+        5.0, 0.0, 200.0, "$M cash per assurance",
+        "One-off cash cost of an assurance (firewall, audit, governance changes).")
+    assurance_trigger_fall: float = _param(
+        0.05, 0.0, 1.0, "neutrality",
+        "Fall of the clients' spend-weighted perceived neutrality below its slow average that makes a vendor "
+        "consider an assurance.")
+    assurance_control_discount: float = _param(
+        0.6, 0.0, 1.0, "share of strength",
+        "Share of an assurance's credibility lost when a strategic owner controls the vendor (votes).")
+    assurance_breach_discount: float = _param(
+        0.5, 0.0, 1.0, "multiplier per breach",
+        "Credibility kept per past breach (an ownership change or departure to an owner while assured).")
+    assurance_repeat_decay: float = _param(
+        0.5, 0.0, 1.0, "multiplier per earlier assurance",
+        "Credibility kept per assurance already given: repeated promises have diminishing effect.")
+    # --- 4b. The strategic owner decides (Salop & O'Brien 2000; Allain, Chambolle & Rey 2016)
+    captive_floor: float = _param(
+        1.0, 0.0, 1.0, "switch 0/1",
+        "1: the owner's lab never cuts spend at a vendor its investor owns (the pre-2.0 floor, removed once "
+        "calibration lands); 0: no floor, the captive-volume decision acts instead.")
+    captive_stake_weight: float = _param(
+        0.0, 0.0, 10.0, "value per unit stake x margin",
+        "Captive-volume switch and weight: how much the owner's lab values the profit its stake earns on work "
+        "sent to the owned vendor, against the quality it gives up; 0 means no captive shifts.")
+    captive_shift_share: float = _param(
+        0.15, 0.0, 0.5, "share of budget per review",
+        "Largest share of its budget the owner's lab shifts toward (or away from) the owned vendor per review.")
+    stake_valuation_multiple: float = _param(
+        33.0, 1.0, 100.0, "valuation / revenue run-rate",
+        "Multiple at which a strategic owner values its stake (Meta-Scale 2025: $29B / $870M revenue).")
+    divest_threshold: float = _param(
+        0.0, 0.0, 1.0, "share of price paid",
+        "Divestment switch: a strategic owner sells its stake when its value falls below this share of the "
+        "price it paid; 0 means it never decides to sell (the pre-2.0 model).")
+    # --- 4c. Venture funds perceive for themselves (Nanda & Rhodes-Kropf 2013; Gompers & Lerner 2004)
+    fund_own_perception: float = _param(
+        0.0, 0.0, 1.0, "switch 0/1",
+        "1: funds judge neutrality from ownership and news and weigh revenue growth; 0: they borrow the labs' "
+        "budget-weighted perceived neutrality (the pre-2.0 model).")
+    fund_owner_discount: float = _param(
+        2.0, 0.0, 10.0, "neutrality per unit strategic stake",
+        "Neutrality funds deduct per unit of stake held by any strategic (lab-owned) investor.")
+    fund_news_weight: float = _param(
+        1.0, 0.0, 10.0, "neutrality per unit exit share",
+        "Neutrality funds deduct per unit share of a vendor's revenue that clients recently withdrew.")
+    fund_growth_weight: float = _param(
+        1.0, 0.0, 10.0, "multiplier per unit revenue growth",
+        "How much a vendor's revenue growth (against its slow average) raises its appeal to funds.")
+
 
 @dataclass(frozen=True)
 class ParameterSpec:

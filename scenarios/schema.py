@@ -107,6 +107,9 @@ class OwnershipChange(EventBase):
     voting: bool = Field(description="Whether the stake carries votes (control) or only financial interest.")
     cash_musd: Money = Field(0.0, description="Cash the vendor receives from the deal, $M.")
     talent_taken: Share = Field(0.0, description="Share of the vendor's key talent the investor takes.")
+    # model 2.0, sellers and owners: what the owner weighs when it decides to keep or sell the stake
+    price_paid_musd: Money | None = Field(
+        None, description="Price the investor paid for the stake, $M (default: cash_musd).")
 
 
 class Assurance(EventBase):

@@ -145,9 +145,9 @@ def test_heat_rises_with_inquiries_above_their_usual_level():
     j = s.vendor_names.index("Neutral")
     s.inquiries_long_ema[:] = 1.0
     s.inquiries_short_ema[:] = 1.0
-    calm, _, _ = investor_rules.sector_heat(model.state)
+    calm, _, _ = investor_rules.sector_heat(model.state, model.behaviour)
     s.inquiries_short_ema[j] = 6.0
-    hot, segment, appeal = investor_rules.sector_heat(model.state)
+    hot, segment, appeal = investor_rules.sector_heat(model.state, model.behaviour)
     assert hot > calm
     assert segment == "expert_network"
     assert appeal[j] > 0 and appeal[s.vendor_names.index("Owned")] == 0.0  # an owned vendor has no appeal

@@ -142,8 +142,21 @@ def test_every_rule_and_module_constant_is_in_odd() -> None:
                 expected.add(f"{module_name}.{attr}")
     expected.add("labelmarket.model.market_model.MarketModel.step")
     expected.add("labelmarket.model.events.apply_event")
+    # the model 2.0 schedule steps of the sellers and owners (their rule functions are found above)
+    expected.add("labelmarket.agents.vendor.compete")
+    expected.add("labelmarket.agents.investor.decide_as_owner")
+    expected.add("labelmarket.model.initial_state.settle_sellers_and_owners")
     undocumented = sorted(expected - names)
     assert not undocumented, f"docs/ODD.md does not name: {', '.join(undocumented)}"
+
+
+def test_every_event_kind_is_in_odd() -> None:
+    """Each kind of the event log (``EventKind``), the model 2.0 decisions included, is named in the ODD."""
+    from labelmarket.model.event_log import EventKind
+
+    named = set(INLINE_CODE.findall(prose(doc("ODD.md"))))
+    missing = sorted(kind.value for kind in EventKind if kind.value not in named)
+    assert not missing, f"docs/ODD.md never names the event kinds: {missing}"
 
 
 # ---------------------------------------------------------------------------- (b), (c) behaviour names
