@@ -13,9 +13,11 @@ import numpy as np
 from labelmarket.agents import perception
 from labelmarket.agents.lab import routine_inquiry_rate, vendor_value
 from labelmarket.model.state import WEEKS_PER_YEAR, MarketState, rivalry_matrix
+from labelmarket.scenarios.behaviour import Behaviour
 from labelmarket.scenarios.schema import Scenario
 
 THRESHOLD_SPREAD = 0.5  # lab thresholds are drawn uniformly within +-50 % of the behaviour parameter
+MIN_REST_SHARE = 1e-9   # floor of an unused vendor's rest share (keeps its fit finite when the menu cost is 0)
 
 
 def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
@@ -110,7 +112,8 @@ def invert_fit(state: MarketState, scenario: Scenario) -> np.ndarray:
     For current vendors: fit = ln(share) / beta - observed value, centred to mean 0 over the lab's vendors, where
     the observed value is ``labelmarket.agents.lab.vendor_value`` without fit, less the dependence aversion
     at the current share (the first-order condition of ``labelmarket.agents.choice.diversified_split``);
-    for the others fit = 0, so a newcomer competes on quality, trust, price and (missing) loyalty alone.
+    for the others fit = 0, so a newcomer competes on quality, trust, price and (missing) loyalty alone
+    (pre-2.0 rule), or, with ``rest_fit_on``, the outside-option fit of :func:`rest_fit_unused`.
     """
     b = scenario.behaviour
     spend = state.spend_musd
@@ -125,4 +128,28 @@ def invert_fit(state: MarketState, scenario: Scenario) -> np.ndarray:
     raw = np.where(current, np.log(np.where(current, share, 1.0)) / b.choice_intensity - observed, 0.0)
     n_current = np.maximum(current.sum(axis=1, keepdims=True), 1)
     centre = raw.sum(axis=1, keepdims=True) / n_current
+    if b.rest_fit_on:
+        unused = rest_fit_unused(state, b, value, -centre)
+        return np.where(current, raw - centre, unused)
     return np.where(current, raw - centre, 0.0)
+
+
+def rest_fit_unused(state: MarketState, b: Behaviour, value: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """(L, V) fit of the vendors a lab does not use that makes the initial state rest under the full decision rule.
+
+    Each unused vendor is an outside option whose fit puts it, in the first-order condition of the diversified
+    split, at the rest share t* = rest_share_of_menu_cost x min_move_share / (number unused)
+    x exp(-beta x loyalty of the lab): value - aversion t* - ln(t*) / beta = level, the common level of the
+    lab's current vendors (Berry 1994 inversion, extended to the outside goods). So even if a lab inquired at
+    every vendor it does not use, and even if they became current vendors (with the loyalty bonus), together
+    they would draw less than the menu cost (``min_move_share``): routine inquiries do not move a market at rest.
+    A lab with no contracts keeps fit 0 (it must place its whole budget anyway).
+    """
+    spend = state.spend_musd
+    current = spend > 0
+    n_unused = np.maximum((~current).sum(axis=1, keepdims=True), 1)
+    loyalty = b.choice_intensity * b.switching_cost_scale * state.switching_cost[:, None]
+    menu_cost = max(b.min_move_share, MIN_REST_SHARE)
+    rest_share = np.maximum(b.rest_share_of_menu_cost * menu_cost / n_unused * np.exp(-loyalty), MIN_REST_SHARE)
+    fit = level + np.log(rest_share) / b.choice_intensity + b.dependence_aversion * rest_share - value
+    return np.where(current.any(axis=1, keepdims=True), fit, 0.0)

@@ -97,6 +97,16 @@ class Behaviour(BaseModel):
     captive_bonus: float = _param(
         0.3, 0.0, 10.0, "value per unit stake",
         "Value a strategic owner's lab adds to a vendor it owns, per unit stake (captive demand).")
+    # ===== Model 2.0, buyers' side (D35-D39). Every switch defaults OFF: the pre-2.0 model, bit for bit. =====
+    # --- A market at rest: unused vendors' fit calibrated against the menu cost (D35)
+    rest_fit_on: float = _param(
+        0.0, 0.0, 1.0, "switch (0 off, 1 on)",
+        "1: the initial fit of a vendor a lab does not use keeps it below the menu cost at rest (an outside "
+        "option); 0: fit 0 for unused vendors (pre-2.0 rule, to be removed once calibrated).")
+    rest_share_of_menu_cost: float = _param(
+        0.5, 0.0, 1.0, "share of min_move_share",
+        "Combined split a lab gives at rest to all vendors it does not use, as a share of the menu cost "
+        "(even if they became current vendors); only with rest_fit_on = 1.")
     # --- 3. Vendors: capacity, talent and cash
     target_utilisation: float = _param(
         0.85, 0.3, 1.0, "revenue / capacity", "Utilisation vendors hire toward.")
