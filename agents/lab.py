@@ -16,6 +16,7 @@ from labelmarket.agents.actor import MarketActor
 from labelmarket.model.event_log import EventKind, LogEntry
 from labelmarket.model.state import MarketState
 from labelmarket.scenarios.behaviour import Behaviour
+from labelmarket.scenarios.schema import WORK_SEGMENTS
 
 SIZE_EXPONENT = 0.25        # inquiry weight ~ (capacity + visibility floor)^0.25: size helps, but little
 NEUTRALITY_EXPONENT = 2.0   # inquiry weight ~ perceived neutrality^2: labs avoid asking vendors they doubt
@@ -98,11 +99,13 @@ def perceive(s: MarketState, b: Behaviour) -> None:
 
 
 def vendor_value(b: Behaviour, quality: np.ndarray, trust: np.ndarray, price_index: np.ndarray, fit: np.ndarray | float,
-                 switching_cost: np.ndarray, current: np.ndarray, owned: np.ndarray) -> np.ndarray:
+                 switching_cost: np.ndarray, current: np.ndarray, owned: np.ndarray,
+                 segment_match: np.ndarray | None = None) -> np.ndarray:
     """(R, V) the value each lab (row) sees in each vendor, the utility of its logit choice:
 
     value_ij = quality_weight q_j + trust_weight trust_ij - price_weight ln p_j + fit_ij
                + switching_cost_scale s_i [j is a current vendor] + captive_bonus owned_ij
+               + segment_fit_weight match_ij   (model 2.0: how well j serves i's segments, 0..1)
 
     (Weisbuch, Kirman & Herreiner 2000; loyalty as a switching cost, Klemperer 1995; captive demand for
     vendors the lab's own investor owns). The labs' decision and the initial-state inversion of ``fit``
@@ -111,7 +114,8 @@ def vendor_value(b: Behaviour, quality: np.ndarray, trust: np.ndarray, price_ind
     return (b.quality_weight * quality[None, :] + b.trust_weight * trust
             - b.price_weight * np.log(price_index)[None, :] + fit
             + b.switching_cost_scale * switching_cost[:, None] * current
-            + b.captive_bonus * owned)
+            + b.captive_bonus * owned
+            + (b.segment_fit_weight * segment_match if b.segment_fit_weight and segment_match is not None else 0.0))
 
 
 def decide(s: MarketState, b: Behaviour, rng: np.random.Generator, week: int,
@@ -141,7 +145,7 @@ def decide(s: MarketState, b: Behaviour, rng: np.random.Generator, week: int,
     placed = spend.sum(axis=1, keepdims=True)
     owned = s.lab_owned_stake()[rows]
     value = vendor_value(b, s.quality, s.trust[rows], s.price_index, s.fit[rows], s.switching_cost[rows],
-                         current, owned)
+                         current, owned, s.segment_match(rows) if b.segment_fit_weight else None)
     allowed = (s.considered[rows] | current) & s.active[None, :]
     aversion = b.dependence_aversion * (1.0 + b.wariness_gain * s.wariness[rows])
     target = choice.diversified_split(value, allowed, b.choice_intensity, aversion[:, None])
@@ -229,6 +233,37 @@ def grow_budgets(s: MarketState) -> None:
         keep = 1.0 - np.divide(cut - from_unplaced, placed, out=np.zeros_like(placed), where=placed > 0)
         s.spend_musd *= np.clip(keep, 0.0, 1.0)[:, None]
     place_unplaced(s)
+
+
+def change_demand(s: MarketState, i: int, factor: float, amount_musd: float, segment: int | None) -> LogEntry:
+    """Model 2.0: a buyer's budget changes at once (a public programme, an enterprise wave), optionally in one
+    segment of its work: that part becomes part x factor + amount (never below 0), and the lab's segment mix
+    follows. New money is unplaced and placed along the lab's target split, rationed by spare capacity; a cut
+    comes out of unplaced money first, then out of every contract pro rata (as in :func:`grow_budgets`).
+    Demand shocks of this kind move vendors' order books with no neutrality shock (domain.md, "Other buyers").
+    """
+    parts = s.budget_musd[i] * s.segment_demand[i]
+    if segment is None:
+        parts = parts * factor + amount_musd * s.segment_demand[i]
+    else:
+        parts[segment] = parts[segment] * factor + amount_musd
+    parts = np.maximum(parts, 0.0)
+    new_budget = float(parts.sum())
+    change = new_budget - float(s.budget_musd[i])
+    if new_budget > 0:
+        s.segment_demand[i] = parts / new_budget
+    s.budget_musd[i] = new_budget
+    if change >= 0:
+        s.unplaced_musd[i] += change
+    else:
+        from_unplaced = min(-change, float(s.unplaced_musd[i]))
+        s.unplaced_musd[i] -= from_unplaced
+        placed = s.spend_musd[i].sum()
+        if placed > 0:
+            s.spend_musd[i] *= max(1.0 - (-change - from_unplaced) / placed, 0.0)
+    place_unplaced(s)
+    return LogEntry(EventKind.DEMAND_CHANGE, s.lab_names[i], WORK_SEGMENTS[segment] if segment is not None else "",
+                    change)
 
 
 def place_unplaced(s: MarketState) -> None:

@@ -23,7 +23,7 @@ TOP_VENDORS = 5
 TOP_MOVES = 5
 SHOWN_EVENTS = 5
 SHOCK_KINDS = (EventKind.OWNERSHIP_CHANGE, EventKind.ASSURANCE, EventKind.LEADERSHIP_DEPARTURE, EventKind.DIVESTMENT,
-               EventKind.EXIT)
+               EventKind.EXIT, EventKind.DEMAND_CHANGE)
 
 
 def baseline_week(scenario: Scenario, weeks: int) -> tuple[int, str]:

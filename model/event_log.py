@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     FUNDING = "funding"                            # a fund's own decision to invest (the funds' rule)
     ENTRY = "entry"                                # a new vendor entered (event or a fund's founding)
     EXIT = "exit"                                  # a vendor ran out of cash and left
+    DEMAND_CHANGE = "demand_change"                # model 2.0: a buyer's budget changed (event); target = segment
 
 
 NAN = math.nan

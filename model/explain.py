@@ -36,6 +36,10 @@ def cause(entry: LogEntry) -> str:
         case EventKind.ENTRY:
             return (f"{entry.actor} entered the market with ${entry.capacity_musd:,.0f}M/yr capacity, "
                     f"quality {entry.quality:.2f}")
+        case EventKind.DEMAND_CHANGE:
+            where = f" in {entry.target} work" if entry.target else ""
+            verb = "grew" if entry.amount_musd >= 0 else "shrank"
+            return f"{entry.actor}'s data budget {verb} by ${abs(entry.amount_musd):,.0f}M/yr{where}"
         case EventKind.EXIT:
             return f"{entry.actor} left the market (cash ran out); clients must move ${entry.amount_musd:,.0f}M/yr"
     raise ValueError(f"no cause for event kind {entry.kind!r}")

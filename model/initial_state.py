@@ -14,7 +14,7 @@ from labelmarket.agents import perception
 from labelmarket.agents.lab import routine_inquiry_rate, vendor_value
 from labelmarket.model.state import WEEKS_PER_YEAR, MarketState, rivalry_matrix
 from labelmarket.scenarios.behaviour import Behaviour
-from labelmarket.scenarios.schema import Scenario
+from labelmarket.scenarios.schema import WORK_SEGMENTS, Scenario
 
 THRESHOLD_SPREAD = 0.5  # lab thresholds are drawn uniformly within +-50 % of the behaviour parameter
 MIN_REST_SHARE = 1e-9   # floor of an unused vendor's rest share (keeps its fit finite when the menu cost is 0)
@@ -84,6 +84,8 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
         capital_musd=np.array([inv.capital_musd for inv in investors.values()]),
         capital_left_musd=np.array([inv.capital_musd for inv in investors.values()]),
         segments=segments,
+        segment_demand=np.array([[lab.demand_mix().get(g, 0.0) for g in WORK_SEGMENTS] for lab in labs.values()]),
+        segment_service=np.array([[v.service().get(g, 0.0) for g in WORK_SEGMENTS] for v in vendors.values()]),
     )
     settle_perceptions(state, scenario)
     state.fit = invert_fit(state, scenario)
@@ -123,7 +125,7 @@ def invert_fit(state: MarketState, scenario: Scenario) -> np.ndarray:
     placed = spend.sum(axis=1, keepdims=True)
     share = np.divide(spend, placed, out=np.ones_like(spend), where=placed > 0)
     value = vendor_value(b, state.quality, state.trust, state.price_index, 0.0, state.switching_cost, current,
-                         state.lab_owned_stake())
+                         state.lab_owned_stake(), state.segment_match() if b.segment_fit_weight else None)
     observed = value - b.dependence_aversion * share * current
     raw = np.where(current, np.log(np.where(current, share, 1.0)) / b.choice_intensity - observed, 0.0)
     n_current = np.maximum(current.sum(axis=1, keepdims=True), 1)
@@ -138,8 +140,9 @@ def rest_fit_unused(state: MarketState, b: Behaviour, value: np.ndarray, level: 
     """(L, V) fit of the vendors a lab does not use that makes the initial state rest under the full decision rule.
 
     Each unused vendor is an outside option whose fit puts it, in the first-order condition of the diversified
-    split, at the rest share t* = rest_share_of_menu_cost x min_move_share / (number unused)
-    x exp(-beta x loyalty of the lab): value - aversion t* - ln(t*) / beta = level, the common level of the
+    split, at the rest share t* = rest_share_of_menu_cost x min_move_share x spread_ij
+    x exp(-beta x loyalty of the lab), where spread_ij shares it among the unused vendors in proportion to
+    exp(beta x segment_fit_weight x (match_ij - 1)) (equal shares when segments play no part): value - aversion t* - ln(t*) / beta = level, the common level of the
     lab's current vendors (Berry 1994 inversion, extended to the outside goods). So even if a lab inquired at
     every vendor it does not use, and even if they became current vendors (with the loyalty bonus), together
     they would draw less than the menu cost (``min_move_share``): routine inquiries do not move a market at rest.
@@ -147,9 +150,12 @@ def rest_fit_unused(state: MarketState, b: Behaviour, value: np.ndarray, level: 
     """
     spend = state.spend_musd
     current = spend > 0
-    n_unused = np.maximum((~current).sum(axis=1, keepdims=True), 1)
+    # with segments (D36) the unused vendors share the rest share by segment match, as in the logit choice
+    match_weight = np.where(current, 0.0, np.exp(b.choice_intensity * b.segment_fit_weight
+                                                 * (state.segment_match() - 1.0)))
+    spread = match_weight / np.maximum(match_weight.sum(axis=1, keepdims=True), MIN_REST_SHARE)
     loyalty = b.choice_intensity * b.switching_cost_scale * state.switching_cost[:, None]
     menu_cost = max(b.min_move_share, MIN_REST_SHARE)
-    rest_share = np.maximum(b.rest_share_of_menu_cost * menu_cost / n_unused * np.exp(-loyalty), MIN_REST_SHARE)
+    rest_share = np.maximum(b.rest_share_of_menu_cost * menu_cost * spread * np.exp(-loyalty), MIN_REST_SHARE)
     fit = level + np.log(rest_share) / b.choice_intensity + b.dependence_aversion * rest_share - value
     return np.where(current.any(axis=1, keepdims=True), fit, 0.0)

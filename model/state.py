@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from labelmarket.scenarios.schema import Owner, Scenario
+from labelmarket.scenarios.schema import WORK_SEGMENTS, Owner, Scenario, default_serves
 
 WEEKS_PER_YEAR = 52.0  # the model's clock ticks in weeks; yearly rates and run-rates convert with this
 LAB_VENDOR_FIELDS = ("spend_musd", "trust", "perceived_neutrality", "considered", "fit", "target_share",
@@ -79,6 +79,9 @@ class MarketState:
     investor_lab: np.ndarray
     capital_musd: np.ndarray
     capital_left_musd: np.ndarray
+    # ===== model 2.0, buyers' side (D36-D38) =====
+    segment_demand: np.ndarray     # (L, S) share of each lab's demand in each work segment (rows sum to 1)
+    segment_service: np.ndarray    # (V, S) how well each vendor serves each work segment, 0..1
     # weekly flows, reset each week
     switched_musd: float = 0.0
     blocked_musd: float = 0.0
@@ -106,6 +109,17 @@ class MarketState:
             owned[self.investor_lab[k]] += self.stake[:, k]
         return owned
 
+    def segment_match(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """(L, V) model 2.0: how well each vendor fits each lab's work, sum_s demand_is x service_js (0..1).
+
+        An explicit sum over the few segments (no matrix product: keeps BLAS threads out of the weekly loop).
+        """
+        demand = self.segment_demand[rows]
+        match = np.zeros((demand.shape[0], self.n_vendors))
+        for g in range(demand.shape[1]):
+            match += demand[:, g, None] * self.segment_service[None, :, g]
+        return match
+
     def segment_index(self, segment: str) -> int:
         if segment not in self.segments:
             self.segments.append(segment)
@@ -127,6 +141,8 @@ class MarketState:
         for name_ in VENDOR_FIELDS:
             arr = getattr(self, name_)
             setattr(self, name_, np.append(arr, np.array([values[name_]], dtype=arr.dtype)))
+        served = default_serves(segment)  # model 2.0: an entrant serves what its segment implies
+        self.segment_service = np.vstack([self.segment_service, [[served.get(g, 0.0) for g in WORK_SEGMENTS]]])
         self.vendor_names.append(name)
         j = self.n_vendors - 1
         for investor, owner in owners.items():
@@ -148,6 +164,8 @@ class MarketState:
         for name_ in VENDOR_INVESTOR_FIELDS:
             assert getattr(self, name_).shape == (V, K), name_
         assert self.rivalry.shape == (L, K)
+        assert self.segment_demand.shape == (L, len(WORK_SEGMENTS))
+        assert self.segment_service.shape == (V, len(WORK_SEGMENTS))
 
 
 def rivalry_matrix(scenario: Scenario) -> np.ndarray:

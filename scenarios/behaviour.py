@@ -107,6 +107,11 @@ class Behaviour(BaseModel):
         0.5, 0.0, 1.0, "share of min_move_share",
         "Combined split a lab gives at rest to all vendors it does not use, as a share of the menu cost "
         "(even if they became current vendors); only with rest_fit_on = 1.")
+    # --- Segments: buyers need work in segments, vendors serve some at some quality (D36)
+    segment_fit_weight: float = _param(
+        0.0, 0.0, 10.0, "value per unit segment match",
+        "Value a lab adds to a vendor per unit of segment match (how well it serves the lab's work); it also "
+        "spreads the rest shares of unused vendors by match. 0 = segments play no part (pre-2.0).")
     # --- 3. Vendors: capacity, talent and cash
     target_utilisation: float = _param(
         0.85, 0.3, 1.0, "revenue / capacity", "Utilisation vendors hire toward.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from labelmarket.scenarios.schema import (
     Assurance,
+    DemandChange,
     VentureFunding,
     Divestment,
     Entry,
@@ -78,6 +79,8 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
                 known("vendor", ev.vendor, all_vendors, f"{path}.vendor")
         if isinstance(ev, LeadershipDeparture):
             known("strategic investor or its lab", ev.to, strategic_targets, f"{path}.to")
+        if isinstance(ev, DemandChange):  # model 2.0 (buyers)
+            known("lab", ev.lab, labs, f"{path}.lab")
         if isinstance(ev, Entry):
             for owner in ev.owners:
                 known("investor", owner, investors, f"{path}.owners.{owner}")

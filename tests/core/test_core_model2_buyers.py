@@ -11,11 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core_markets import QUIET_VC, build, lab, run, vendor
+from labelmarket.agents import lab as lab_rules
 from labelmarket.model.market_model import MarketModel
+from labelmarket.scenarios.loader import load_scenario
+from labelmarket.scenarios.schema import WORK_SEGMENTS
 
 PRESETS = Path(__file__).resolve().parents[2] / "scenarios" / "presets"
 PRESET, PRESET_CALM = PRESETS / "model2_buyers.toml", PRESETS / "model2_buyers_no_shock.toml"
 REST_ON = {"behaviour.rest_fit_on": 1.0}
+NEVER_DUE = 52  # review interval long enough that no routine review falls inside a test
 
 
 def _largest_move_share(model: MarketModel) -> float:
@@ -56,3 +61,70 @@ def test_the_rest_fit_keeps_unused_vendors_below_the_menu_cost_even_when_all_are
     wanted = np.maximum(target * placed[:, None] - s.spend_musd, 0.0).sum(axis=1)
     assert (wanted < b.min_move_share * s.budget_musd).all()
     assert (target[~current] > 0).all()  # unused vendors are still options, just not worth a contract change
+
+
+# ------------------------------------------------------------------------------------------ segments (D36)
+def _segment_market(weight: float) -> MarketModel:
+    """Mover needs expert work only and buys from Old; Expert and Percept are equally good, have room, and
+    differ only in the segments they serve. Mover considers all three and has lost faith in Old."""
+    market = build(labs={"Mover": lab(100.0, {"Old": 100.0}, review_interval_weeks=NEVER_DUE,
+                                      segments={"expert": 1.0})},
+                   vendors={"Old": vendor(300.0, 0.8, serves={"generalist": 1.0, "expert": 1.0}),
+                            "Expert": vendor(300.0, 0.8, serves={"expert": 1.0}),
+                            "Percept": vendor(300.0, 0.8, serves={"perception": 1.0})},
+                   behaviour={**QUIET_VC, "rest_fit_on": 1.0, "segment_fit_weight": weight})
+    model = MarketModel(market, rng=1)
+    s = model.state
+    s.considered[:] = True
+    s.trust[0, 0] = 0.05
+    s.review_now[0] = True
+    return model
+
+
+def test_moves_go_to_vendors_that_fit_the_work():
+    model = _segment_market(weight=1.0)
+    lab_rules.decide(model.state, model.behaviour, model.rng, model.week, 1.0)
+    spend = model.state.spend_musd[0]
+    assert spend[1] > 10 * spend[2]  # the expert vendor takes the work, the perception vendor almost none
+    assert spend.sum() + model.state.unplaced_musd[0] == pytest.approx(100.0)
+
+
+def test_without_segment_fit_both_newcomers_are_alike():
+    model = _segment_market(weight=0.0)
+    lab_rules.decide(model.state, model.behaviour, model.rng, model.week, 1.0)
+    spend = model.state.spend_musd[0]
+    assert spend[1] == pytest.approx(spend[2])
+
+
+def test_old_files_take_segment_defaults_from_kind_and_segment():
+    scenario = load_scenario("meta_scale_2025")
+    assert scenario.labs["Google"].demand_mix() == {"generalist": 0.6, "expert": 0.4}
+    assert scenario.labs["US public sector"].demand_mix()["government"] == pytest.approx(0.7)
+    assert scenario.vendors["Mercor"].service() == {"generalist": 0.5, "expert": 1.0}
+    s = MarketModel("meta_scale_2025", rng=1).state
+    assert np.allclose(s.segment_demand.sum(axis=1), 1.0)
+
+
+def test_a_segment_demand_change_grows_the_budget_and_the_mix_and_conserves_money():
+    market = build(labs={"Buyer": lab(100.0, {"Old": 100.0}, segments={"generalist": 1.0})},
+                   vendors={"Old": vendor(300.0, 0.8)},
+                   events={"programme": {"kind": "demand_change", "week": 2, "lab": "Buyer", "amount_musd": 50.0,
+                                         "segment": "government"}},
+                   behaviour=QUIET_VC)
+    model = run(market, weeks=3)
+    s = model.state
+    assert s.budget_musd[0] == pytest.approx(150.0)
+    assert s.segment_demand[0, WORK_SEGMENTS.index("government")] == pytest.approx(50.0 / 150.0)
+    assert s.spend_musd[0].sum() + s.unplaced_musd[0] == pytest.approx(150.0)
+    events = model.frames()["events"]
+    row = events[events.kind == "demand_change"].iloc[0]
+    assert row.amount_musd == pytest.approx(50.0) and "government" in row.cause
+
+
+def test_a_demand_cut_shrinks_contracts_pro_rata():
+    market = build(labs={"Buyer": lab(100.0, {"A": 60.0, "B": 40.0})},
+                   vendors={"A": vendor(300.0, 0.8), "B": vendor(300.0, 0.8)},
+                   events={"wave": {"kind": "demand_change", "week": 1, "lab": "Buyer", "factor": 0.5}},
+                   behaviour=QUIET_VC)
+    model = run(market, weeks=1)
+    assert model.state.spend_musd[0] == pytest.approx([30.0, 20.0])
