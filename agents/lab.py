@@ -9,6 +9,8 @@ sentences in docs/ODD.md ("Labs perceive", "Labs decide", "Budgets grow") map on
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from labelmarket.agents import choice, perception
@@ -142,6 +144,8 @@ def decide(s: MarketState, b: Behaviour, rng: np.random.Generator, week: int,
 
     spend = s.spend_musd[rows]
     current = spend > 0
+    if b.notice_weeks > 0:  # model 2.0 (D37): what a lab will still pay once its notices end
+        spend = spend + s.paused_musd[rows] - s.notice_musd[rows]
     placed = spend.sum(axis=1, keepdims=True)
     owned = s.lab_owned_stake()[rows]
     value = vendor_value(b, s.quality, s.trust[rows], s.price_index, s.fit[rows], s.switching_cost[rows],
@@ -152,6 +156,12 @@ def decide(s: MarketState, b: Behaviour, rng: np.random.Generator, week: int,
     desired = choice.keep_captive_spend(target * placed - spend, owned > 0)
     increase, decrease = choice.limit_move(desired, b.max_move_share * s.budget_musd[rows],
                                            b.min_move_share * s.budget_musd[rows])
+    if b.notice_weeks > 0:  # model 2.0 (D37): cuts go under notice; the money moves when the notice ends
+        has_target = target.sum(axis=1) > 0
+        s.target_share[rows[has_target]] = target[has_target]
+        noticed = give_notice(s, b, rows, decrease, week)
+        return notable_moves(s, rows, noticed, increase, value, logged_min_musd, notice_weeks=b.notice_weeks,
+                             paused=s.paused_musd[rows])
     spare = s.capacity_musd - s.revenue_musd()
     granted = choice.ration_with_overflow(increase, decrease, target, allowed, spare)
     asked, given = increase.sum(axis=1), granted.sum(axis=1)
@@ -184,17 +194,62 @@ def send_inquiries(s: MarketState, b: Behaviour, rng: np.random.Generator, rows:
 
 
 def notable_moves(s: MarketState, rows: np.ndarray, released: np.ndarray, granted: np.ndarray,
-                  value: np.ndarray, logged_min_musd: float) -> list[LogEntry]:
+                  value: np.ndarray, logged_min_musd: float, notice_weeks: float = 0.0,
+                  paused: np.ndarray | None = None) -> list[LogEntry]:
     """A move entry for each reviewing lab that moved at least ``logged_min_musd``: from the vendor it cut
-    most to the one it grew most, with the drivers read at the vendor it left."""
-    moved = granted.sum(axis=1)
+    most to the one it grew most, with the drivers read at the vendor it left. Under notice (model 2.0) the
+    amount is the spend put under notice, and the destination the vendor the lab means to grow most."""
+    grown = granted.sum(axis=1)
+    moved = grown if notice_weeks <= 0 else released.sum(axis=1)
     entries = []
     for r in np.flatnonzero(moved >= logged_min_musd):
         src, dst = int(np.argmax(released[r])), int(np.argmax(granted[r]))
-        others = int((granted[r] > OTHER_DESTINATION_SHARE * moved[r]).sum()) - 1
-        entries.append(move_drivers(s, int(rows[r]), src, dst, float(moved[r]), others,
-                                    float(value[r, dst] - value[r, src])))
+        others = int((granted[r] > OTHER_DESTINATION_SHARE * grown[r]).sum()) - 1
+        entry = move_drivers(s, int(rows[r]), src, dst, float(moved[r]), others,
+                             float(value[r, dst] - value[r, src]))
+        if notice_weeks > 0:
+            entry = replace(entry, notice_weeks=notice_weeks, paused_musd=float(paused[r, src]))
+        entries.append(entry)
     return entries
+
+
+def give_notice(s: MarketState, b: Behaviour, rows: np.ndarray, cut: np.ndarray, week: int) -> np.ndarray:
+    """Model 2.0 (D37): a lab puts the spend it cuts under notice; it may pause alarming work at once.
+
+    Spend sits in contracts with a notice period (Klemperer 1995; Farrell & Klemperer 2007: contractual
+    switching costs): the cut ``cut`` (rows x vendors) joins ``notice_musd`` and the notice runs
+    ``notice_weeks`` from now; the vendor sees it (``labelmarket.agents.vendor.revenue_net_of_notice``). With
+    ``pause_on``, a lab whose trust in the vendor is below its alarm level stops the work at once (revenue
+    stops, the contract is held): Google "started to cut ties at once" (domain.md). Returns the cut.
+    """
+    if not cut.any():
+        return cut
+    s.notice_musd[rows] += cut
+    s.notice_due_week[rows] = np.where(cut > 0, week + int(round(b.notice_weeks)), s.notice_due_week[rows])
+    if b.pause_on:
+        alarmed = s.trust[rows] < s.alarm_trust[rows, None]
+        pause = np.where(alarmed, np.minimum(s.notice_musd[rows] - s.paused_musd[rows], s.spend_musd[rows]), 0.0)
+        s.spend_musd[rows] -= pause
+        s.paused_musd[rows] += pause
+        s.withdrawn_musd[rows] += pause
+    return cut
+
+
+def serve_notices(s: MarketState, week: int) -> None:
+    """Model 2.0 (D37): notices that end this week free their money: it leaves the vendor (paused work is
+    already gone from its revenue) and becomes unplaced, which the lab places along its target split when
+    budgets grow (7.4). The money moved counts as switched spend and as peers' exits."""
+    due = (s.notice_musd > 0) & (s.notice_due_week <= week)
+    if not due.any():
+        return
+    leaving = np.where(due, s.notice_musd - s.paused_musd, 0.0)
+    freed = np.where(due, s.notice_musd, 0.0)
+    s.spend_musd -= np.minimum(leaving, s.spend_musd)
+    s.withdrawn_musd += leaving
+    s.unplaced_musd += freed.sum(axis=1)
+    s.switched_musd += float(freed.sum())
+    s.notice_musd[due] = 0.0
+    s.paused_musd[due] = 0.0
 
 
 def move_drivers(s: MarketState, i: int, src: int, dst: int, amount_musd: float, other_destinations: int,

@@ -57,6 +57,9 @@ class LogEntry:
     rival_voting: bool | None = None         # whether that stake votes
     talent_to: str = ""                      # the rival investor the vendor's departed leaders joined
     own_stake_in_destination: float = NAN   # the stake the lab's own strategic investors hold in the destination
+    # model 2.0, buyers' side: contracts (D37)
+    notice_weeks: float = NAN                # notice given on the cut (the money moves when it ends)
+    paused_musd: float = NAN                 # spend the lab paused at once at the vendor it left, $M/yr
     # events and the funds' rule
     stake: float = NAN                       # stake bought (ownership change) or sold (divestment)
     voting: bool | None = None               # whether the stake bought votes
@@ -72,4 +75,6 @@ class LogEntry:
 DRIVER_COLUMNS = ("destination", "other_destinations", "value_gap", "trust", "alarm_trust", "exposure",
                   "contagion", "rival_owner", "rival_stake", "rival_voting", "talent_to",
                   "own_stake_in_destination", "stake", "voting", "talent_share", "promise", "strength",
-                  "capacity_musd", "quality", "sector_heat")
+                  "capacity_musd", "quality", "sector_heat",
+                  # model 2.0, buyers' side (appended; the columns above keep their order)
+                  "notice_weeks", "paused_musd")

@@ -50,6 +50,10 @@ def move_cause(entry: LogEntry) -> str:
     n = entry.other_destinations
     also = f" (and {n} other vendor{'s' if n > 1 else ''})" if n > 0 else ""
     head = f"{entry.actor} moved ${entry.amount_musd:,.0f}M/yr from {entry.target} to {entry.destination}{also}"
+    if entry.notice_weeks > 0:  # model 2.0 (D37): the move is notice given; the money leaves when it ends
+        paused = f", ${entry.paused_musd:,.0f}M/yr paused at once" if entry.paused_musd > 0 else ""
+        head = (f"{entry.actor} gave notice on ${entry.amount_musd:,.0f}M/yr at {entry.target}, to move to "
+                f"{entry.destination}{also} in {entry.notice_weeks:g} weeks{paused}")
     return f"{head}: {', '.join(move_reasons(entry))}"
 
 

@@ -86,6 +86,7 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
         segments=segments,
         segment_demand=np.array([[lab.demand_mix().get(g, 0.0) for g in WORK_SEGMENTS] for lab in labs.values()]),
         segment_service=np.array([[v.service().get(g, 0.0) for g in WORK_SEGMENTS] for v in vendors.values()]),
+        notice_musd=np.zeros((L, V)), notice_due_week=np.zeros((L, V), dtype=np.int64), paused_musd=np.zeros((L, V)),
     )
     settle_perceptions(state, scenario)
     state.fit = invert_fit(state, scenario)

@@ -15,7 +15,9 @@ from labelmarket.scenarios.schema import WORK_SEGMENTS, Owner, Scenario, default
 
 WEEKS_PER_YEAR = 52.0  # the model's clock ticks in weeks; yearly rates and run-rates convert with this
 LAB_VENDOR_FIELDS = ("spend_musd", "trust", "perceived_neutrality", "considered", "fit", "target_share",
-                     "withdrawn_musd", "exposure", "contagion")
+                     "withdrawn_musd", "exposure", "contagion",
+                     # model 2.0, buyers' side
+                     "notice_musd", "notice_due_week", "paused_musd")
 VENDOR_FIELDS = ("capacity_musd", "quality", "talent", "talent_base", "price_index", "cash_musd", "active",
                  "assurance", "loss_weeks", "growth_ema", "demand_ema_musd", "refused_musd", "inquiries",
                  "inquiries_short_ema", "inquiries_long_ema", "segment")
@@ -82,6 +84,9 @@ class MarketState:
     # ===== model 2.0, buyers' side (D36-D38) =====
     segment_demand: np.ndarray     # (L, S) share of each lab's demand in each work segment (rows sum to 1)
     segment_service: np.ndarray    # (V, S) how well each vendor serves each work segment, 0..1
+    notice_musd: np.ndarray        # (L, V) spend under notice, $M/yr (paused part included): revenue at risk
+    notice_due_week: np.ndarray    # (L, V) int, week the notice ends and the money leaves
+    paused_musd: np.ndarray        # (L, V) spend paused under notice, $M/yr: held contract, no revenue
     # weekly flows, reset each week
     switched_musd: float = 0.0
     blocked_musd: float = 0.0

@@ -112,6 +112,15 @@ class Behaviour(BaseModel):
         0.0, 0.0, 10.0, "value per unit segment match",
         "Value a lab adds to a vendor per unit of segment match (how well it serves the lab's work); it also "
         "spreads the rest shares of unused vendors by match. 0 = segments play no part (pre-2.0).")
+    # --- Contracts: notice periods and pauses (D37)
+    notice_weeks: float = _param(
+        0.0, 0.0, 26.0, "weeks",
+        "Notice a lab must give before spend it cuts leaves a vendor; the freed money is then placed along its "
+        "target split. 0 = moves take effect at once (pre-2.0).")
+    pause_on: float = _param(
+        0.0, 0.0, 1.0, "switch (0 off, 1 on)",
+        "1: a lab whose trust in a vendor is below its alarm level pauses the work it gives notice on at once "
+        "(the vendor's revenue stops, the contract is held until the notice ends). Acts only with notice_weeks > 0.")
     # --- 3. Vendors: capacity, talent and cash
     target_utilisation: float = _param(
         0.85, 0.3, 1.0, "revenue / capacity", "Utilisation vendors hire toward.")

@@ -128,3 +128,72 @@ def test_a_demand_cut_shrinks_contracts_pro_rata():
                    behaviour=QUIET_VC)
     model = run(market, weeks=1)
     assert model.state.spend_musd[0] == pytest.approx([30.0, 20.0])
+
+
+# ------------------------------------------------------------------------------------------ contracts (D37)
+def _notice_market(**behaviour: float) -> MarketModel:
+    """Mover buys only from Old and has lost faith in it; New is as good and has room."""
+    market = build(labs={"Mover": lab(100.0, {"Old": 100.0}, review_interval_weeks=NEVER_DUE)},
+                   vendors={"Old": vendor(300.0, 0.8), "New": vendor(300.0, 0.8)},
+                   behaviour={**QUIET_VC, "max_move_share": 0.5, "notice_weeks": 4.0, **behaviour})
+    model = MarketModel(market, rng=1)
+    s = model.state
+    s.considered[:] = True
+    s.trust[0, 0] = 0.05
+    s.review_now[0] = True
+    return model
+
+
+def _money(s) -> float:
+    return float(s.spend_musd[0].sum() + s.paused_musd[0].sum() + s.unplaced_musd[0])
+
+
+def test_a_cut_waits_for_its_notice_and_the_vendor_sees_it():
+    from labelmarket.agents import vendor as vendor_rules
+    model = _notice_market()
+    s, b = model.state, model.behaviour
+    entries = lab_rules.decide(s, b, model.rng, 0, 1.0)
+    assert s.spend_musd[0, 0] == pytest.approx(100.0) and s.spend_musd[0, 1] == 0.0  # nothing moved yet
+    assert s.notice_musd[0, 0] == pytest.approx(50.0)
+    assert vendor_rules.revenue_net_of_notice(s)[0] == pytest.approx(50.0)  # Old sees the revenue at risk
+    assert entries[0].notice_weeks == 4.0 and "gave notice" in model_cause(entries[0])
+    for week in (1, 2, 3):
+        lab_rules.serve_notices(s, week)
+    assert s.spend_musd[0, 0] == pytest.approx(100.0)
+    lab_rules.serve_notices(s, 4)
+    lab_rules.place_unplaced(s)
+    assert s.spend_musd[0, 0] < 60.0 and s.spend_musd[0, 1] > 40.0  # the money left Old, along the target split
+    assert _money(s) == pytest.approx(100.0)
+
+
+def test_an_alarmed_lab_pauses_at_once_and_holds_the_contract():
+    model = _notice_market(pause_on=1.0)
+    s, b = model.state, model.behaviour
+    lab_rules.decide(s, b, model.rng, 0, 1.0)
+    assert s.spend_musd[0, 0] == pytest.approx(50.0)   # Old's revenue stops at once on the paused work
+    assert s.paused_musd[0, 0] == pytest.approx(50.0)  # the contract is held...
+    assert s.spend_musd[0, 1] == 0.0                   # ...so the money cannot go elsewhere yet
+    assert _money(s) == pytest.approx(100.0)
+    lab_rules.serve_notices(s, 4)
+    assert s.paused_musd[0, 0] == 0.0 and s.unplaced_musd[0] == pytest.approx(50.0)
+    assert s.spend_musd[0, 0] == pytest.approx(50.0)
+
+
+def test_a_vendor_staffs_to_revenue_net_of_notices():
+    from labelmarket.agents import vendor as vendor_rules
+    calm, warned = _notice_market(), _notice_market()
+    warned.state.notice_musd[0, 0] = 80.0
+    for model in (calm, warned):
+        vendor_rules.staff_to_demand(model.state, model.behaviour)
+    assert warned.state.demand_ema_musd[0] < calm.state.demand_ema_musd[0]
+
+
+def test_without_notice_a_move_takes_effect_at_once():
+    model = _notice_market(notice_weeks=0.0)
+    lab_rules.decide(model.state, model.behaviour, model.rng, 0, 1.0)
+    assert model.state.spend_musd[0, 1] > 40.0 and not model.state.notice_musd.any()
+
+
+def model_cause(entry) -> str:
+    from labelmarket.model.explain import cause
+    return cause(entry)
