@@ -87,6 +87,9 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
         segment_demand=np.array([[lab.demand_mix().get(g, 0.0) for g in WORK_SEGMENTS] for lab in labs.values()]),
         segment_service=np.array([[v.service().get(g, 0.0) for g in WORK_SEGMENTS] for v in vendors.values()]),
         notice_musd=np.zeros((L, V)), notice_due_week=np.zeros((L, V), dtype=np.int64), paused_musd=np.zeros((L, V)),
+        quality_at_rest=np.array([v.quality for v in vendors.values()]),
+        price_at_rest=np.array([v.price_index for v in vendors.values()]),
+        expected_quality=np.tile(np.array([v.quality for v in vendors.values()]), (L, 1)), breach=np.zeros((L, V)),
     )
     settle_perceptions(state, scenario)
     state.fit = invert_fit(state, scenario)

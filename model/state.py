@@ -17,10 +17,12 @@ WEEKS_PER_YEAR = 52.0  # the model's clock ticks in weeks; yearly rates and run-
 LAB_VENDOR_FIELDS = ("spend_musd", "trust", "perceived_neutrality", "considered", "fit", "target_share",
                      "withdrawn_musd", "exposure", "contagion",
                      # model 2.0, buyers' side
-                     "notice_musd", "notice_due_week", "paused_musd")
+                     "notice_musd", "notice_due_week", "paused_musd", "expected_quality", "breach")
 VENDOR_FIELDS = ("capacity_musd", "quality", "talent", "talent_base", "price_index", "cash_musd", "active",
                  "assurance", "loss_weeks", "growth_ema", "demand_ema_musd", "refused_musd", "inquiries",
-                 "inquiries_short_ema", "inquiries_long_ema", "segment")
+                 "inquiries_short_ema", "inquiries_long_ema", "segment",
+                 # model 2.0, buyers' side
+                 "quality_at_rest", "price_at_rest")
 VENDOR_INVESTOR_FIELDS = ("stake", "voting", "departed_talent")
 
 
@@ -87,6 +89,10 @@ class MarketState:
     notice_musd: np.ndarray        # (L, V) spend under notice, $M/yr (paused part included): revenue at risk
     notice_due_week: np.ndarray    # (L, V) int, week the notice ends and the money leaves
     paused_musd: np.ndarray        # (L, V) spend paused under notice, $M/yr: held contract, no revenue
+    expected_quality: np.ndarray   # (L, V) quality each lab expects of each vendor, from what it delivered
+    breach: np.ndarray             # (L, V) remembered breach of neutrality per pair, 0..1, fading slowly
+    quality_at_rest: np.ndarray    # (V,) quality at the start (or at entry): the reference of the drivers
+    price_at_rest: np.ndarray      # (V,) price index at the start (or at entry)
     # weekly flows, reset each week
     switched_musd: float = 0.0
     blocked_musd: float = 0.0
@@ -142,7 +148,8 @@ class MarketState:
         values = dict(capacity_musd=capacity_musd, quality=quality, talent=quality, talent_base=quality,
                       price_index=price_index, cash_musd=cash_musd, active=True, assurance=0.0, loss_weeks=0,
                       growth_ema=0.0, demand_ema_musd=0.0, refused_musd=0.0, inquiries=0,
-                      inquiries_short_ema=0.0, inquiries_long_ema=0.0, segment=self.segment_index(segment))
+                      inquiries_short_ema=0.0, inquiries_long_ema=0.0, segment=self.segment_index(segment),
+                      quality_at_rest=quality, price_at_rest=price_index)
         for name_ in VENDOR_FIELDS:
             arr = getattr(self, name_)
             setattr(self, name_, np.append(arr, np.array([values[name_]], dtype=arr.dtype)))
@@ -157,6 +164,7 @@ class MarketState:
         # A newcomer starts with the neutrality its ownership implies and trust at its quality times that.
         self.perceived_neutrality[:, j] = 1.0
         self.trust[:, j] = quality
+        self.expected_quality[:, j] = quality  # model 2.0: labs expect what it promises
         return j
 
     def check_shapes(self) -> None:

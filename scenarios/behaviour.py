@@ -121,6 +121,23 @@ class Behaviour(BaseModel):
         0.0, 0.0, 1.0, "switch (0 off, 1 on)",
         "1: a lab whose trust in a vendor is below its alarm level pauses the work it gives notice on at once "
         "(the vendor's revenue stops, the contract is held until the notice ends). Acts only with notice_weeks > 0.")
+    # --- Trust learned from experience, and breaches remembered per pair (D38)
+    experience_weight: float = _param(
+        0.0, 0.0, 5.0, "trust per unit quality surprise",
+        "How much a lab's trust in a vendor it uses follows what that vendor delivered to it against what it "
+        "expected (quality - expected quality). 0 = trust reads only public quality x neutrality (pre-2.0).")
+    experience_rate_per_week: float = _param(
+        0.1, 0.0, 1.0, "1/week",
+        "Weekly rate at which a lab's expected quality of a vendor it uses follows the quality delivered.")
+    breach_weight: float = _param(
+        0.0, 0.0, 1.0, "share of trust per unit breach",
+        "Share of the trust a lab can have in a vendor that a remembered breach removes. 0 = no breach "
+        "memory (pre-2.0).")
+    breach_threshold: float = _param(
+        0.05, 0.0, 1.0, "exposure per week",
+        "Rise of a lab's conflict exposure at a vendor it uses, in one week, that counts as a breach.")
+    breach_memory_weeks: float = _param(
+        104.0, 1.0, 1040.0, "weeks", "Time constant over which a remembered breach fades.")
     # --- 3. Vendors: capacity, talent and cash
     target_utilisation: float = _param(
         0.85, 0.3, 1.0, "revenue / capacity", "Utilisation vendors hire toward.")

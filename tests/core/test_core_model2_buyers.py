@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core_markets import QUIET_VC, build, lab, run, vendor
+from core_markets import QUIET_VC, build, lab, rival_stake_market, run, vendor
 from labelmarket.agents import lab as lab_rules
+from labelmarket.model.event_log import MOVE_DRIVERS
 from labelmarket.model.market_model import MarketModel
 from labelmarket.scenarios.loader import load_scenario
 from labelmarket.scenarios.schema import WORK_SEGMENTS
@@ -197,3 +198,116 @@ def test_without_notice_a_move_takes_effect_at_once():
 def model_cause(entry) -> str:
     from labelmarket.model.explain import cause
     return cause(entry)
+
+
+# ----------------------------------------------------------------------------- trust from experience (D38)
+def _two_clients(**behaviour: float) -> MarketModel:
+    """User buys from Shop; Watcher buys from Other only. Nobody is anybody's rival."""
+    market = build(labs={"User": lab(100.0, {"Shop": 100.0}), "Watcher": lab(100.0, {"Other": 100.0})},
+                   vendors={"Shop": vendor(300.0, 0.8), "Other": vendor(300.0, 0.8)},
+                   behaviour={**QUIET_VC, **behaviour})
+    return MarketModel(market, rng=1)
+
+
+def test_a_client_that_is_let_down_trusts_less_than_an_onlooker():
+    model = _two_clients(experience_weight=1.0)
+    s = model.state
+    s.quality[0] = 0.6  # Shop delivers less than it used to
+    anchor = lab_rules.trust_anchor(s, model.behaviour, s.exposure.copy())
+    assert anchor[0, 0] == pytest.approx(0.6 - 0.2)  # User: public quality, and its own disappointment
+    assert anchor[1, 0] == pytest.approx(0.6)        # Watcher only sees the public quality
+    assert s.expected_quality[0, 0] < 0.8 and s.expected_quality[1, 0] == pytest.approx(0.8)
+
+
+def test_a_lasting_change_stops_surprising():
+    model = _two_clients(experience_weight=1.0, experience_rate_per_week=0.2)
+    s = model.state
+    s.quality[0] = 0.6
+    for _ in range(100):
+        anchor = lab_rules.trust_anchor(s, model.behaviour, s.exposure.copy())
+    assert anchor[0, 0] == pytest.approx(0.6, abs=1e-6)
+
+
+def test_without_experience_every_lab_reads_the_same_public_quality():
+    model = _two_clients()
+    s = model.state
+    s.quality[0] = 0.6
+    anchor = lab_rules.trust_anchor(s, model.behaviour, s.exposure.copy())
+    assert anchor[0, 0] == anchor[1, 0]
+
+
+def test_a_breach_is_remembered_by_the_clients_it_hit_and_caps_their_trust():
+    model = MarketModel(rival_stake_market({**QUIET_VC, "breach_weight": 0.5, "breach_memory_weeks": 104.0}), rng=1)
+    model.run()  # the rival's stake lands at week 2: Rival's exposure at Incumbent jumps
+    s = model.state
+    rival, bystander = s.lab_names.index("Rival"), s.lab_names.index("Bystander")
+    incumbent = s.vendor_names.index("Incumbent")
+    assert s.breach[rival, incumbent] > 0.2
+    assert s.breach[bystander, incumbent] == 0.0  # nobody's rival: no exposure, no breach
+    s.exposure[:] = 0.0  # even if the exposure vanished (a perfect assurance), the breach still caps trust
+    s.perceived_neutrality[:] = 1.0
+    anchor = lab_rules.trust_anchor(s, model.behaviour, s.exposure.copy())
+    assert anchor[rival, incumbent] < 0.9 * s.quality[incumbent]
+    assert anchor[bystander, incumbent] == pytest.approx(s.quality[incumbent])
+
+
+def test_wariness_is_the_diversification_response_and_its_switch_turns_it_off():
+    """A lab let down by one vendor spreads its spend over more vendors when wary (Tomlin 2006)."""
+    def split_entropy(gain: float) -> float:
+        model = _segment_market(weight=0.0)
+        model.behaviour.wariness_gain = gain
+        model.state.wariness[0] = 1.0
+        lab_rules.decide(model.state, model.behaviour, model.rng, 0, 1.0)
+        share = model.state.target_share[0]
+        share = share[share > 0]
+        return float(-(share * np.log(share)).sum())
+    assert split_entropy(4.0) > split_entropy(0.0) + 0.05
+
+
+# ----------------------------------------------------------------------------------- move drivers (D39)
+DRIVER_NAMES = [f"driver_{name}_musd" for name in MOVE_DRIVERS]
+
+
+def test_a_rival_stake_move_is_driven_by_neutrality_and_its_drivers_sum_to_the_amount():
+    model = run(rival_stake_market(QUIET_VC))
+    moves = model.frames()["events"].query("kind == 'move' and actor == 'Rival'")
+    assert not moves.empty
+    first = moves.iloc[0]
+    drivers = first[DRIVER_NAMES].astype(float)
+    assert drivers.sum() == pytest.approx(first.amount_musd)
+    assert drivers.idxmax() == "driver_neutrality_musd"
+    assert "routine review" not in first.cause and "neutrality $" in first.cause
+
+
+def test_a_move_for_better_quality_alone_is_routine_and_names_quality():
+    market = build(labs={"Mover": lab(100.0, {"Old": 100.0}, review_interval_weeks=NEVER_DUE)},
+                   vendors={"Old": vendor(300.0, 0.8), "New": vendor(300.0, 0.8)},
+                   behaviour={**QUIET_VC, "max_move_share": 0.5})
+    model = MarketModel(market, rng=1)
+    s = model.state
+    s.considered[:] = True
+    s.quality[1] = 0.95   # New got better; nothing about neutrality changed
+    s.trust[0, 1] = 0.95
+    s.review_now[0] = True
+    entries = lab_rules.decide(s, model.behaviour, model.rng, 0, 1.0)
+    from labelmarket.model.explain import cause
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry.driver_quality_musd > 0.5 * entry.amount_musd
+    assert entry.driver_neutrality_musd == 0.0 and entry.driver_wariness_musd == 0.0
+    assert "routine review" in cause(entry) and "quality $" in cause(entry)
+
+
+def test_what_capacity_sends_elsewhere_is_the_capacity_driver():
+    market = build(labs={"Mover": lab(100.0, {"Old": 100.0}, review_interval_weeks=NEVER_DUE)},
+                   vendors={"Old": vendor(300.0, 0.8), "Small": vendor(10.0, 0.95), "Mid": vendor(300.0, 0.8)},
+                   behaviour={**QUIET_VC, "max_move_share": 0.5})
+    model = MarketModel(market, rng=1)
+    s = model.state
+    s.considered[:] = True
+    s.trust[0, 0] = 0.05
+    s.review_now[0] = True
+    entry = lab_rules.decide(s, model.behaviour, model.rng, 0, 1.0)[0]
+    overflow_to_mid = s.spend_musd[0, 2]
+    assert entry.driver_capacity_musd >= 0.5 * overflow_to_mid > 0
+    assert sum(getattr(entry, name) for name in DRIVER_NAMES) == pytest.approx(entry.amount_musd)
