@@ -159,10 +159,26 @@ def _declared_field_names() -> list[str]:
     return sorted(names)
 
 
+def with_kind_defaults(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Model 2.0: a lab that omits an input its kind's table (``[kinds.KIND]``) gives takes the kind's value.
+
+    Done before validation, so a lab that omits one with no kind value still gets "required field is missing".
+    """
+    kinds, labs = doc.get("kinds"), doc.get("labs")
+    if not isinstance(kinds, Mapping) or not isinstance(labs, Mapping):
+        return doc
+    filled = {}
+    for name, lab in labs.items():
+        shared = kinds.get(lab.get("kind", "frontier_lab"), {}) if isinstance(lab, Mapping) else {}
+        filled[name] = ({**{k: v for k, v in shared.items() if v is not None}, **lab}
+                        if isinstance(shared, Mapping) and isinstance(lab, Mapping) else lab)
+    return {**doc, "labs": filled}
+
+
 def validate_document(doc: Mapping[str, Any], source: str) -> Scenario:
     """Validate a resolved document; the first problem becomes one ScenarioError (others are counted)."""
     try:
-        scenario = Scenario.model_validate(doc)
+        scenario = Scenario.model_validate(with_kind_defaults(doc))
     except ValidationError as err:
         errors = err.errors()
         # A typo shows up twice (an unknown key and a missing field): name the typo first.

@@ -86,6 +86,19 @@ class Lab(Strict):
         return self
 
 
+class KindDefaults(Strict):
+    """Model 2.0: behaviour inputs shared by the labs of one kind (``[kinds.frontier_lab]``); a lab that omits
+    one of these fields takes its kind's value, so a value that differs between labs of a kind needs a source."""
+
+    data_sensitivity: Share | None = None
+    review_interval_weeks: int | None = Field(None, ge=1, le=104)
+    alarm_trust: Share | None = None
+    switching_cost: NonNegative | None = None
+
+
+LabKind = Literal["frontier_lab", "enterprise", "public_sector"]
+
+
 class Owner(Strict):
     stake: Share = Field(description="Share of the vendor's equity, 0..1.")
     voting: bool = Field(description="Whether the stake carries votes (control).")
@@ -214,6 +227,8 @@ class Scenario(Strict):
     behaviour: Behaviour = Field(default_factory=Behaviour)
     events: dict[str, Event] = Field(default_factory=dict)
     record: Record = Field(default_factory=Record)
+    kinds: dict[LabKind, KindDefaults] = Field(
+        default_factory=dict, description="Model 2.0: inputs shared by the labs of a kind (filled in by the loader).")
 
     def enabled_events(self) -> list[tuple[str, Event]]:
         """Scheduled events that take place, in week order (ties keep file order)."""

@@ -311,3 +311,16 @@ def test_what_capacity_sends_elsewhere_is_the_capacity_driver():
     overflow_to_mid = s.spend_musd[0, 2]
     assert entry.driver_capacity_musd >= 0.5 * overflow_to_mid > 0
     assert sum(getattr(entry, name) for name in DRIVER_NAMES) == pytest.approx(entry.amount_musd)
+
+
+# ------------------------------------------------------------------------------ per-kind inputs (item 8)
+def test_a_lab_that_omits_an_input_takes_its_kinds_value_and_its_own_value_wins():
+    from labelmarket.scenarios.loader import validate_document
+    base = {"budget_musd": 10.0, "switching_cost": 0.5, "contracts": {"V": 10.0}}
+    doc = {"meta": {"name": "kinds", "horizon_weeks": 4},
+           "kinds": {"frontier_lab": {"data_sensitivity": 0.8, "alarm_trust": 0.4, "review_interval_weeks": 6}},
+           "labs": {"Shared": dict(base), "Own": {**base, "data_sensitivity": 0.95}},
+           "vendors": {"V": {"capacity_musd": 20.0, "quality": 0.8, "cash_musd": 10.0}}}
+    scenario = validate_document(doc, "kinds test")
+    assert scenario.labs["Shared"].data_sensitivity == 0.8 and scenario.labs["Shared"].review_interval_weeks == 6
+    assert scenario.labs["Own"].data_sensitivity == 0.95 and scenario.labs["Own"].alarm_trust == 0.4
