@@ -90,6 +90,8 @@ def perceive(s: MarketState, b: Behaviour) -> None:
     insider = s.lab_owned_stake() > 0
     s.contagion = np.where(insider, 0.0, perception.threshold_contagion(peer_exit, s.contagion_threshold,
                                                                       b.contagion_weight))
+    if b.contagion_information_on:  # model 2.0: peers' exits as information (Bikhchandani et al. 1992)
+        s.contagion *= perception.signal_weakness(s.exposure)
     anchor = np.clip(1.0 - s.exposure - s.contagion, 0.0, 1.0)
     s.perceived_neutrality = perception.anchored_update(s.perceived_neutrality, anchor,
                                                         b.neutrality_rate_per_week)

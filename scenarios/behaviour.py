@@ -138,6 +138,12 @@ class Behaviour(BaseModel):
         "Rise of a lab's conflict exposure at a vendor it uses, in one week, that counts as a breach.")
     breach_memory_weeks: float = _param(
         104.0, 1.0, 1040.0, "weeks", "Time constant over which a remembered breach fades.")
+    # --- Contagion as information (item 7 of the model 2.0 issue; D38)
+    contagion_information_on: float = _param(
+        0.0, 0.0, 1.0, "switch (0 off, 1 on)",
+        "1: peers' exits weigh on a lab in proportion to the weakness of its own signal about the vendor "
+        "(its exposure relative to the most exposed lab's), and only at a vendor whose neutrality is in "
+        "question (some lab is exposed); 0: every lab weighs them alike (pre-2.0).")
     # --- 3. Vendors: capacity, talent and cash
     target_utilisation: float = _param(
         0.85, 0.3, 1.0, "revenue / capacity", "Utilisation vendors hire toward.")
