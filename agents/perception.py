@@ -74,6 +74,19 @@ def threshold_contagion(peer_exit: np.ndarray, threshold: np.ndarray, weight: fl
     return contagion
 
 
+def signal_weakness(exposure: np.ndarray) -> np.ndarray:
+    """(L, V) model 2.0: how much a lab must learn from its peers about a vendor's neutrality, 0..1.
+
+    In an information cascade a lab follows its predecessors' actions in proportion to how weak its own
+    private signal is (Bikhchandani, Hirshleifer & Welch 1992). A lab's own signal about vendor j is its
+    exposure there, relative to the most exposed lab's: weakness_ij = 1 - exposure_ij / max_i exposure_ij.
+    Where no lab is exposed (no neutrality question: a client leaving for other reasons, as Google left Appen
+    in 2024) peers' exits carry no news about neutrality and the weakness is 0.
+    """
+    top = exposure.max(axis=0, keepdims=True)
+    return np.where(top > 0, 1.0 - exposure / np.where(top > 0, top, 1.0), 0.0)
+
+
 def anchored_update(opinion: np.ndarray, anchor: np.ndarray, rate: float) -> np.ndarray:
     """Move an opinion a share ``rate`` of the way to its anchor (Friedkin & Johnsen 1990)."""
     moved = np.subtract(anchor, opinion)

@@ -82,9 +82,11 @@ def staff_to_demand(s: MarketState, b: Behaviour) -> None:
     any vendor can recruit), paying cash per unit of capacity;
     lay off after ``layoff_after_weeks`` consecutive loss-making weeks (never below current revenue).
 
-    Demand is revenue plus the increases the vendor had to refuse for lack of capacity this week.
+    Demand is revenue plus the increases the vendor had to refuse for lack of capacity this week; revenue
+    is net of the spend its clients have put under notice (model 2.0), so a vendor can lay off before the
+    revenue is gone.
     """
-    revenue = s.revenue_musd()
+    revenue = revenue_net_of_notice(s)
     s.demand_ema_musd += DEMAND_SMOOTHING * (revenue + s.refused_musd - s.demand_ema_musd)
     desired = s.demand_ema_musd / b.target_utilisation
     before = s.capacity_musd.copy()
@@ -100,6 +102,17 @@ def staff_to_demand(s: MarketState, b: Behaviour) -> None:
     s.cash_musd -= hire * b.hiring_cost_musd_per_musd
     growth = np.divide(hire - cut, before, out=np.zeros_like(before), where=before > 0)
     s.growth_ema += GROWTH_SMOOTHING * (growth - s.growth_ema)
+
+
+def revenue_net_of_notice(s: MarketState) -> np.ndarray:
+    """(V,) model 2.0 (D37): the revenue a vendor can count on, its clients' spend less the spend under
+    notice (paused work has already left its revenue). A vendor staffs to it, so it sees a client leaving
+    when the notice is given and can lay off before the money is gone (the Appen precedent: cost cuts
+    followed the loss of Google; domain.md). With no notices it is the revenue itself."""
+    revenue = s.revenue_musd()
+    if not s.notice_musd.any():
+        return revenue
+    return np.maximum(revenue - (s.notice_musd - s.paused_musd).sum(axis=0), 0.0)
 
 
 def update_quality(s: MarketState, b: Behaviour) -> None:

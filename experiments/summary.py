@@ -23,7 +23,7 @@ TOP_VENDORS = 5
 TOP_MOVES = 5
 SHOWN_EVENTS = 5
 SHOCK_KINDS = (EventKind.OWNERSHIP_CHANGE, EventKind.ASSURANCE, EventKind.LEADERSHIP_DEPARTURE, EventKind.DIVESTMENT,
-               EventKind.EXIT)
+               EventKind.EXIT, EventKind.DEMAND_CHANGE)
 
 
 def baseline_week(scenario: Scenario, weeks: int) -> tuple[int, str]:
@@ -102,7 +102,23 @@ def move_lines(events: pd.DataFrame, top: int = TOP_MOVES) -> list[str]:
     if len(grouped) > top:
         lines.append(f"  ... and {len(grouped) - top} more lab-vendor pairs")
     lines.append(f"  Largest single move, week {biggest.week}: {biggest.cause}")
+    lines.extend(driver_lines(moves))
     return lines
+
+
+def driver_lines(moves: pd.DataFrame) -> list[str]:
+    """What drove the biggest moves (model 2.0, D39): each driver's $M/yr over the TOP_MOVES largest moves."""
+    columns = [c for c in moves.columns if c.startswith("driver_") and c.endswith("_musd")]
+    if not columns:
+        return []
+    biggest = moves.nlargest(TOP_MOVES, "amount_musd")
+    totals = biggest[columns].sum().sort_values(ascending=False)
+    named = [(c.removeprefix("driver_").removesuffix("_musd"), v) for c, v in totals.items() if v > 0]
+    if not named:
+        return []
+    total = biggest.amount_musd.sum()
+    return [f"  Drivers of the {len(biggest)} largest moves (${total:,.0f}M/yr): "
+            + ", ".join(f"{name} {v / total:.0%}" for name, v in named[:6])]
 
 
 def event_lines(events: pd.DataFrame, shown: int = SHOWN_EVENTS) -> list[str]:

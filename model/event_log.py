@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     VENDOR_ASSURANCE = "vendor_assurance"          # a vendor decided to give an assurance (not scheduled)
     CAPTIVE_SHIFT = "captive_shift"                # an owner's lab shifted work to or from the vendor it owns
     STAKE_SALE = "stake_sale"                      # a strategic owner decided to sell its stake (not scheduled)
+    DEMAND_CHANGE = "demand_change"                # model 2.0: a buyer's budget changed (event); target = segment
 
 
 NAN = math.nan
@@ -63,6 +64,21 @@ class LogEntry:
     rival_voting: bool | None = None         # whether that stake votes
     talent_to: str = ""                      # the rival investor the vendor's departed leaders joined
     own_stake_in_destination: float = NAN   # the stake the lab's own strategic investors hold in the destination
+    # model 2.0, buyers' side: contracts (D37)
+    notice_weeks: float = NAN                # notice given on the cut (the money moves when it ends)
+    paused_musd: float = NAN                 # spend the lab paused at once at the vendor it left, $M/yr
+    # model 2.0, buyers' side: the moved amount attributed to its drivers, $M/yr (D39; sums to amount_musd)
+    driver_neutrality_musd: float = NAN      # perceived neutrality lost to exposure (rival owners, talent)
+    driver_contagion_musd: float = NAN       # perceived neutrality lost to peers' exits
+    driver_trust_musd: float = NAN           # trust apart from neutrality: lag, experience, breach
+    driver_wariness_musd: float = NAN        # the diversification response after a let-down (7.2.5)
+    driver_diversification_musd: float = NAN  # second sourcing: dependence aversion at the current split
+    driver_price_musd: float = NAN
+    driver_capacity_musd: float = NAN        # moved elsewhere because the preferred vendor was full
+    driver_quality_musd: float = NAN
+    driver_fit_musd: float = NAN             # the lab's constant for the vendor, plus segment match
+    driver_loyalty_musd: float = NAN         # the switching cost that holds a lab at its current vendors
+    driver_captive_musd: float = NAN         # the stake the lab's own investor holds
     # events and the funds' rule
     stake: float = NAN                       # stake bought (ownership change) or sold (divestment)
     voting: bool | None = None               # whether the stake bought votes
@@ -91,4 +107,13 @@ DRIVER_COLUMNS = ("destination", "other_destinations", "value_gap", "trust", "al
                   "capacity_musd", "quality", "sector_heat", "contract_share",
                   # model 2.0, sellers and owners
                   "price_index", "price_before", "utilisation", "churn", "credibility", "benefit_musd",
-                  "stake_value_musd", "paid_musd")
+                  "stake_value_musd", "paid_musd",
+                  # model 2.0, buyers' side (appended; the columns above keep their order)
+                  "notice_weeks", "paused_musd",
+                  "driver_neutrality_musd", "driver_contagion_musd", "driver_trust_musd", "driver_wariness_musd",
+                  "driver_diversification_musd", "driver_price_musd", "driver_capacity_musd", "driver_quality_musd",
+                  "driver_fit_musd", "driver_loyalty_musd", "driver_captive_musd")
+# The move drivers (D39), in the order of their columns; those a shock can set off name a move's cause.
+MOVE_DRIVERS = ("neutrality", "contagion", "trust", "wariness", "diversification", "price", "capacity", "quality",
+                "fit", "loyalty", "captive")
+SHOCK_DRIVERS = ("neutrality", "contagion", "trust", "wariness", "captive")

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from labelmarket.agents import investor, vendor
+from labelmarket.agents import investor, lab, vendor
 from labelmarket.model.event_log import EventKind, LogEntry
 from labelmarket.model.state import MarketState
 from labelmarket.scenarios.behaviour import Behaviour
 from labelmarket.scenarios.schema import (
     Assurance,
     ContractEnd,
+    DemandChange,
     Divestment,
     Entry,
     Event,
     LeadershipDeparture,
     OwnershipChange,
     VentureFunding,
+    WORK_SEGMENTS,
 )
 
 
@@ -67,6 +69,8 @@ def live_event_problem(s: MarketState, event: Event) -> str:
         return f"vendor: '{vendor}' already exists" if vendor in s.vendor_names else ""
     if vendor is not None and vendor not in s.vendor_names:
         return f"vendor: unknown vendor '{vendor}' (known: {', '.join(s.vendor_names)})"
+    if isinstance(event, DemandChange) and event.lab not in s.lab_names:
+        return f"lab: unknown lab '{event.lab}' (known: {', '.join(s.lab_names)})"
     investor = getattr(event, "investor", None)
     if investor is not None and investor not in s.investor_names:
         return f"investor: unknown investor '{investor}' (known: {', '.join(s.investor_names)})"
@@ -122,5 +126,8 @@ def apply_event(s: MarketState, b: Behaviour, rng: np.random.Generator, event: E
             i, j = s.lab_names.index(event.lab), s.vendor_names.index(event.vendor)
             ended = _end_contract(s, i, j, event.share)
             return [LogEntry(EventKind.CONTRACT_END, event.lab, event.vendor, ended, contract_share=event.share)]
+        case DemandChange():  # model 2.0 (buyers)
+            segment = None if event.segment is None else WORK_SEGMENTS.index(event.segment)
+            return [lab.change_demand(s, s.lab_names.index(event.lab), event.factor, event.amount_musd, segment)]
         case _:
             raise TypeError(f"not an event: {event!r}")

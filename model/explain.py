@@ -7,10 +7,12 @@ English, e.g. "Google moved $40M/yr from Scale AI to Surge AI: trust 0.31 < alar
 
 from __future__ import annotations
 
-from labelmarket.model.event_log import EventKind, LogEntry
+from labelmarket.model.event_log import MOVE_DRIVERS, SHOCK_DRIVERS, EventKind, LogEntry
 
 NOTABLE_EXPOSURE = 0.02   # exposure or contagion above this names trust as a driver even above the alarm level
 NOTABLE_CONTAGION = 0.01  # contagion above this names peers leaving as a driver
+NAMED_DRIVER_SHARE = 0.1  # a driver that carried at least this share of a move is named in its cause (D39)
+SHOWN_DRIVERS = 3         # at most this many drivers are named
 
 
 def cause(entry: LogEntry) -> str:
@@ -39,6 +41,10 @@ def cause(entry: LogEntry) -> str:
         case EventKind.CONTRACT_END:
             return (f"{entry.actor} ended {entry.contract_share:.0%} of its contract with {entry.target} "
                     f"(${entry.amount_musd:,.0f}M/yr to re-place)")
+        case EventKind.DEMAND_CHANGE:
+            where = f" in {entry.target} work" if entry.target else ""
+            verb = "grew" if entry.amount_musd >= 0 else "shrank"
+            return f"{entry.actor}'s data budget {verb} by ${abs(entry.amount_musd):,.0f}M/yr{where}"
         case EventKind.EXIT:
             return f"{entry.actor} left the market (cash ran out); clients must move ${entry.amount_musd:,.0f}M/yr"
         # model 2.0, sellers and owners
@@ -74,11 +80,17 @@ def move_cause(entry: LogEntry) -> str:
     n = entry.other_destinations
     also = f" (and {n} other vendor{'s' if n > 1 else ''})" if n > 0 else ""
     head = f"{entry.actor} moved ${entry.amount_musd:,.0f}M/yr from {entry.target} to {entry.destination}{also}"
+    if entry.notice_weeks > 0:  # model 2.0 (D37): the move is notice given; the money leaves when it ends
+        paused = f", ${entry.paused_musd:,.0f}M/yr paused at once" if entry.paused_musd > 0 else ""
+        head = (f"{entry.actor} gave notice on ${entry.amount_musd:,.0f}M/yr at {entry.target}, to move to "
+                f"{entry.destination}{also} in {entry.notice_weeks:g} weeks{paused}")
     return f"{head}: {', '.join(move_reasons(entry))}"
 
 
 def move_reasons(entry: LogEntry) -> list[str]:
-    """The drivers behind a move, strongest first; 'routine review' when no driver is active."""
+    """The drivers behind a move: the conditions at the vendor it left, then the top drivers in $M/yr;
+    'routine review' only when no condition holds and no shock-related driver (neutrality, contagion,
+    trust, wariness, captive) carried a notable share of the move."""
     reasons: list[str] = []
     if entry.trust < entry.alarm_trust:
         reasons.append(f"trust {entry.trust:.2f} < alarm {entry.alarm_trust:.2f}")
@@ -93,6 +105,18 @@ def move_reasons(entry: LogEntry) -> list[str]:
         reasons.append(f"peers leaving (neutrality -{entry.contagion:.2f})")
     if entry.own_stake_in_destination > 0:
         reasons.append(f"own investor holds {entry.own_stake_in_destination:.0%} of {entry.destination}")
-    if not reasons:
+    drivers = top_drivers(entry)
+    if not reasons and not any(name in SHOCK_DRIVERS for name, _ in drivers):
         reasons.append("routine review: better value elsewhere")
+    if drivers:
+        reasons.append("drivers " + ", ".join(f"{name} ${musd:,.0f}M" for name, musd in drivers))
     return reasons
+
+
+def top_drivers(entry: LogEntry) -> list[tuple[str, float]]:
+    """The drivers that carried at least NAMED_DRIVER_SHARE of a move, largest first, at most SHOWN_DRIVERS
+    (model 2.0, D39); none for an entry without driver columns."""
+    amounts = [(name, getattr(entry, f"driver_{name}_musd")) for name in MOVE_DRIVERS]
+    named = [(name, musd) for name, musd in amounts
+             if musd == musd and musd > 0 and musd >= NAMED_DRIVER_SHARE * entry.amount_musd]
+    return sorted(named, key=lambda item: -item[1])[:SHOWN_DRIVERS]

@@ -14,9 +14,11 @@ from labelmarket.agents import perception
 from labelmarket.agents.vendor import expected_sales_contacts
 from labelmarket.agents.lab import routine_inquiry_rate, vendor_value
 from labelmarket.model.state import NEVER_WEEK, WEEKS_PER_YEAR, MarketState, rivalry_matrix
-from labelmarket.scenarios.schema import Scenario
+from labelmarket.scenarios.behaviour import Behaviour
+from labelmarket.scenarios.schema import WORK_SEGMENTS, Scenario
 
 THRESHOLD_SPREAD = 0.5  # lab thresholds are drawn uniformly within +-50 % of the behaviour parameter
+MIN_REST_SHARE = 1e-9   # floor of an unused vendor's rest share (keeps its fit finite when the menu cost is 0)
 
 
 def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
@@ -87,6 +89,12 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
         assurance_breaches=np.zeros(V, dtype=np.int64), last_assurance_week=np.full(V, NEVER_WEEK, dtype=np.int64),
         fund_neutrality=np.ones(V), revenue_long_ema_musd=spend.sum(axis=0), stake_paid_musd=np.zeros((V, K)),
         segments=segments,
+        segment_demand=np.array([[lab.demand_mix().get(g, 0.0) for g in WORK_SEGMENTS] for lab in labs.values()]),
+        segment_service=np.array([[v.service().get(g, 0.0) for g in WORK_SEGMENTS] for v in vendors.values()]),
+        notice_musd=np.zeros((L, V)), notice_due_week=np.zeros((L, V), dtype=np.int64), paused_musd=np.zeros((L, V)),
+        quality_at_rest=np.array([v.quality for v in vendors.values()]),
+        price_at_rest=np.array([v.price_index for v in vendors.values()]),
+        expected_quality=np.tile(np.array([v.quality for v in vendors.values()]), (L, 1)), breach=np.zeros((L, V)),
     )
     settle_perceptions(state, scenario)
     settle_sellers_and_owners(state, scenario)
@@ -130,7 +138,8 @@ def invert_fit(state: MarketState, scenario: Scenario) -> np.ndarray:
     For current vendors: fit = ln(share) / beta - observed value, centred to mean 0 over the lab's vendors, where
     the observed value is ``labelmarket.agents.lab.vendor_value`` without fit, less the dependence aversion
     at the current share (the first-order condition of ``labelmarket.agents.choice.diversified_split``);
-    for the others fit = 0, so a newcomer competes on quality, trust, price and (missing) loyalty alone.
+    for the others fit = 0, so a newcomer competes on quality, trust, price and (missing) loyalty alone
+    (pre-2.0 rule), or, with ``rest_fit_on``, the outside-option fit of :func:`rest_fit_unused`.
     """
     b = scenario.behaviour
     spend = state.spend_musd
@@ -140,9 +149,37 @@ def invert_fit(state: MarketState, scenario: Scenario) -> np.ndarray:
     placed = spend.sum(axis=1, keepdims=True)
     share = np.divide(spend, placed, out=np.ones_like(spend), where=placed > 0)
     value = vendor_value(b, state.quality, state.trust, state.price_index, 0.0, state.switching_cost, current,
-                         state.lab_owned_stake())
+                         state.lab_owned_stake(), state.segment_match() if b.segment_fit_weight else None)
     observed = value - b.dependence_aversion * share * current
     raw = np.where(current, np.log(np.where(current, share, 1.0)) / b.choice_intensity - observed, 0.0)
     n_current = np.maximum(current.sum(axis=1, keepdims=True), 1)
     centre = raw.sum(axis=1, keepdims=True) / n_current
+    if b.rest_fit_on:
+        unused = rest_fit_unused(state, b, value, -centre)
+        return np.where(current, raw - centre, unused)
     return np.where(current, raw - centre, 0.0)
+
+
+def rest_fit_unused(state: MarketState, b: Behaviour, value: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """(L, V) fit of the vendors a lab does not use that makes the initial state rest under the full decision rule.
+
+    Each unused vendor is an outside option whose fit puts it, in the first-order condition of the diversified
+    split, at the rest share t* = rest_share_of_menu_cost x min_move_share x spread_ij
+    x exp(-beta x loyalty of the lab), where spread_ij shares it among the unused vendors in proportion to
+    exp(beta x segment_fit_weight x (match_ij - 1)) (equal shares when segments play no part): value - aversion t* - ln(t*) / beta = level, the common level of the
+    lab's current vendors (Berry 1994 inversion, extended to the outside goods). So even if a lab inquired at
+    every vendor it does not use, and even if they became current vendors (with the loyalty bonus), together
+    they would draw less than the menu cost (``min_move_share``): routine inquiries do not move a market at rest.
+    A lab with no contracts keeps fit 0 (it must place its whole budget anyway).
+    """
+    spend = state.spend_musd
+    current = spend > 0
+    # with segments (D36) the unused vendors share the rest share by segment match, as in the logit choice
+    match_weight = np.where(current, 0.0, np.exp(b.choice_intensity * b.segment_fit_weight
+                                                 * (state.segment_match() - 1.0)))
+    spread = match_weight / np.maximum(match_weight.sum(axis=1, keepdims=True), MIN_REST_SHARE)
+    loyalty = b.choice_intensity * b.switching_cost_scale * state.switching_cost[:, None]
+    menu_cost = max(b.min_move_share, MIN_REST_SHARE)
+    rest_share = np.maximum(b.rest_share_of_menu_cost * menu_cost * spread * np.exp(-loyalty), MIN_REST_SHARE)
+    fit = level + np.log(rest_share) / b.choice_intensity + b.dependence_aversion * rest_share - value
+    return np.where(current.any(axis=1, keepdims=True), fit, 0.0)

@@ -1,8 +1,8 @@
 """The market model: how the world steps each week and what it records.
 
 One week, in order (docs/ODD.md, "Process overview and scheduling"):
-events due this week -> labs perceive -> labs decide -> budgets grow -> strategic owners decide -> vendors
-compete -> vendors operate -> investors invest -> record.
+events due this week -> notices end -> labs perceive -> labs decide -> budgets grow -> strategic owners decide
+-> vendors compete -> vendors operate -> investors invest -> record.
 
 This is the schedule layer (docs/architecture.md): it calls the rules of ``labelmarket.agents`` in that order on
 the shared state, writes the entries they return to the event log under the week, and keeps one Mesa agent
@@ -74,6 +74,7 @@ class MarketModel(mesa.Model):
         self._start_week()
         for event in self._scheduled.pop(self.week, []):
             self._carry_out(event)
+        lab.serve_notices(s, self.week)  # model 2.0 (D37): notices that end free their money
         lab.perceive(s, b)
         self.log(lab.decide(s, b, self.rng, self.week, self.market_scenario.record.decisions_min_musd))
         lab.grow_budgets(s)

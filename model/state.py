@@ -11,17 +11,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from labelmarket.scenarios.schema import Owner, Scenario
+from labelmarket.scenarios.schema import WORK_SEGMENTS, Owner, Scenario, default_serves
 
 WEEKS_PER_YEAR = 52.0  # the model's clock ticks in weeks; yearly rates and run-rates convert with this
 LAB_VENDOR_FIELDS = ("spend_musd", "trust", "perceived_neutrality", "considered", "fit", "target_share",
-                     "withdrawn_musd", "exposure", "contagion")
+                     "withdrawn_musd", "exposure", "contagion",
+                     # model 2.0, buyers' side
+                     "notice_musd", "notice_due_week", "paused_musd", "expected_quality", "breach")
 VENDOR_FIELDS = ("capacity_musd", "quality", "talent", "talent_base", "price_index", "cash_musd", "active",
                  "assurance", "loss_weeks", "growth_ema", "demand_ema_musd", "refused_musd", "inquiries",
                  "inquiries_short_ema", "inquiries_long_ema", "segment",
                  # model 2.0, sellers and owners (docs/ODD.md 7.5.6-7.5.8, 7.6, 7.7.1)
                  "client_neutrality_ema", "assurances_issued", "assurance_breaches", "last_assurance_week",
-                 "fund_neutrality", "revenue_long_ema_musd")
+                 "fund_neutrality", "revenue_long_ema_musd",
+                 # model 2.0, buyers' side
+                 "quality_at_rest", "price_at_rest")
 VENDOR_INVESTOR_FIELDS = ("stake", "voting", "departed_talent",
                           "stake_paid_musd")  # model 2.0, sellers and owners: price paid for a stake
 NEVER_WEEK = -1_000_000  # last_assurance_week of a vendor that never decided an assurance
@@ -92,6 +96,16 @@ class MarketState:
     fund_neutrality: np.ndarray         # (V) venture funds' own perceived neutrality of each vendor, 0..1
     revenue_long_ema_musd: np.ndarray   # (V) slow average of revenue, $M/yr (funds' growth prospects)
     stake_paid_musd: np.ndarray         # (V, K) price an investor paid for its stake, $M (one-off)
+    # ===== model 2.0, buyers' side (D36-D38) =====
+    segment_demand: np.ndarray     # (L, S) share of each lab's demand in each work segment (rows sum to 1)
+    segment_service: np.ndarray    # (V, S) how well each vendor serves each work segment, 0..1
+    notice_musd: np.ndarray        # (L, V) spend under notice, $M/yr (paused part included): revenue at risk
+    notice_due_week: np.ndarray    # (L, V) int, week the notice ends and the money leaves
+    paused_musd: np.ndarray        # (L, V) spend paused under notice, $M/yr: held contract, no revenue
+    expected_quality: np.ndarray   # (L, V) quality each lab expects of each vendor, from what it delivered
+    breach: np.ndarray             # (L, V) remembered breach of neutrality per pair, 0..1, fading slowly
+    quality_at_rest: np.ndarray    # (V,) quality at the start (or at entry): the reference of the drivers
+    price_at_rest: np.ndarray      # (V,) price index at the start (or at entry)
     # weekly flows, reset each week
     switched_musd: float = 0.0
     blocked_musd: float = 0.0
@@ -119,6 +133,17 @@ class MarketState:
             owned[self.investor_lab[k]] += self.stake[:, k]
         return owned
 
+    def segment_match(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """(L, V) model 2.0: how well each vendor fits each lab's work, sum_s demand_is x service_js (0..1).
+
+        An explicit sum over the few segments (no matrix product: keeps BLAS threads out of the weekly loop).
+        """
+        demand = self.segment_demand[rows]
+        match = np.zeros((demand.shape[0], self.n_vendors))
+        for g in range(demand.shape[1]):
+            match += demand[:, g, None] * self.segment_service[None, :, g]
+        return match
+
     def segment_index(self, segment: str) -> int:
         if segment not in self.segments:
             self.segments.append(segment)
@@ -138,10 +163,13 @@ class MarketState:
                       growth_ema=0.0, demand_ema_musd=0.0, refused_musd=0.0, inquiries=0,
                       inquiries_short_ema=0.0, inquiries_long_ema=0.0, segment=self.segment_index(segment),
                       client_neutrality_ema=1.0, assurances_issued=0, assurance_breaches=0,
-                      last_assurance_week=NEVER_WEEK, fund_neutrality=1.0, revenue_long_ema_musd=0.0)
+                      last_assurance_week=NEVER_WEEK, fund_neutrality=1.0, revenue_long_ema_musd=0.0,
+                      quality_at_rest=quality, price_at_rest=price_index)
         for name_ in VENDOR_FIELDS:
             arr = getattr(self, name_)
             setattr(self, name_, np.append(arr, np.array([values[name_]], dtype=arr.dtype)))
+        served = default_serves(segment)  # model 2.0: an entrant serves what its segment implies
+        self.segment_service = np.vstack([self.segment_service, [[served.get(g, 0.0) for g in WORK_SEGMENTS]]])
         self.vendor_names.append(name)
         j = self.n_vendors - 1
         for investor, owner in owners.items():
@@ -151,6 +179,7 @@ class MarketState:
         # A newcomer starts with the neutrality its ownership implies and trust at its quality times that.
         self.perceived_neutrality[:, j] = 1.0
         self.trust[:, j] = quality
+        self.expected_quality[:, j] = quality  # model 2.0: labs expect what it promises
         return j
 
     def check_shapes(self) -> None:
@@ -163,6 +192,8 @@ class MarketState:
         for name_ in VENDOR_INVESTOR_FIELDS:
             assert getattr(self, name_).shape == (V, K), name_
         assert self.rivalry.shape == (L, K)
+        assert self.segment_demand.shape == (L, len(WORK_SEGMENTS))
+        assert self.segment_service.shape == (V, len(WORK_SEGMENTS))
 
 
 def rivalry_matrix(scenario: Scenario) -> np.ndarray:

@@ -97,6 +97,53 @@ class Behaviour(BaseModel):
     captive_bonus: float = _param(
         0.3, 0.0, 10.0, "value per unit stake",
         "Value a strategic owner's lab adds to a vendor it owns, per unit stake (captive demand).")
+    # ===== Model 2.0, buyers' side (D35-D39). Every switch defaults OFF: the pre-2.0 model, bit for bit. =====
+    # --- A market at rest: unused vendors' fit calibrated against the menu cost (D35)
+    rest_fit_on: float = _param(
+        0.0, 0.0, 1.0, "switch (0 off, 1 on)",
+        "1: the initial fit of a vendor a lab does not use keeps it below the menu cost at rest (an outside "
+        "option); 0: fit 0 for unused vendors (pre-2.0 rule, to be removed once calibrated).")
+    rest_share_of_menu_cost: float = _param(
+        0.5, 0.0, 1.0, "share of min_move_share",
+        "Combined split a lab gives at rest to all vendors it does not use, as a share of the menu cost "
+        "(even if they became current vendors); only with rest_fit_on = 1.")
+    # --- Segments: buyers need work in segments, vendors serve some at some quality (D36)
+    segment_fit_weight: float = _param(
+        0.0, 0.0, 10.0, "value per unit segment match",
+        "Value a lab adds to a vendor per unit of segment match (how well it serves the lab's work); it also "
+        "spreads the rest shares of unused vendors by match. 0 = segments play no part (pre-2.0).")
+    # --- Contracts: notice periods and pauses (D37)
+    notice_weeks: float = _param(
+        0.0, 0.0, 26.0, "weeks",
+        "Notice a lab must give before spend it cuts leaves a vendor; the freed money is then placed along its "
+        "target split. 0 = moves take effect at once (pre-2.0).")
+    pause_on: float = _param(
+        0.0, 0.0, 1.0, "switch (0 off, 1 on)",
+        "1: a lab whose trust in a vendor is below its alarm level pauses the work it gives notice on at once "
+        "(the vendor's revenue stops, the contract is held until the notice ends). Acts only with notice_weeks > 0.")
+    # --- Trust learned from experience, and breaches remembered per pair (D38)
+    experience_weight: float = _param(
+        0.0, 0.0, 5.0, "trust per unit quality surprise",
+        "How much a lab's trust in a vendor it uses follows what that vendor delivered to it against what it "
+        "expected (quality - expected quality). 0 = trust reads only public quality x neutrality (pre-2.0).")
+    experience_rate_per_week: float = _param(
+        0.1, 0.0, 1.0, "1/week",
+        "Weekly rate at which a lab's expected quality of a vendor it uses follows the quality delivered.")
+    breach_weight: float = _param(
+        0.0, 0.0, 1.0, "share of trust per unit breach",
+        "Share of the trust a lab can have in a vendor that a remembered breach removes. 0 = no breach "
+        "memory (pre-2.0).")
+    breach_threshold: float = _param(
+        0.05, 0.0, 1.0, "exposure per week",
+        "Rise of a lab's conflict exposure at a vendor it uses, in one week, that counts as a breach.")
+    breach_memory_weeks: float = _param(
+        104.0, 1.0, 1040.0, "weeks", "Time constant over which a remembered breach fades.")
+    # --- Contagion as information (item 7 of the model 2.0 issue; D38)
+    contagion_information_on: float = _param(
+        0.0, 0.0, 1.0, "switch (0 off, 1 on)",
+        "1: peers' exits weigh on a lab in proportion to the weakness of its own signal about the vendor "
+        "(its exposure relative to the most exposed lab's), and only at a vendor whose neutrality is in "
+        "question (some lab is exposed); 0: every lab weighs them alike (pre-2.0).")
     # --- 3. Vendors: capacity, talent and cash
     target_utilisation: float = _param(
         0.85, 0.3, 1.0, "revenue / capacity", "Utilisation vendors hire toward.")
@@ -141,7 +188,7 @@ class Behaviour(BaseModel):
         "Capacity-equivalent visibility every vendor has in labs' searches, so small vendors get found.")
 
     # === Model 2.0, sellers and owners (docs/ODD.md 7.5.6-7.5.8, 7.6, 7.7.1). Every switch defaults OFF: the
-    #     default values reproduce the pre-2.0 model exactly; scenarios/presets/model2_sellers.toml turns them on.
+    #     default values reproduce the pre-2.0 model exactly; experiments/presets/model2_sellers.toml turns them on.
     # --- 3b. Vendors price against utilisation and churn (Tirole 1988 ch. 7; Sanchez-Cartas 2018)
     price_speed: float = _param(
         0.0, 0.0, 5.0, "log price per unit utilisation gap per review",

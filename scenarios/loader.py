@@ -92,10 +92,26 @@ def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]
     return _deep_merge(_resolve_extends(parent_path, (*chain, path)), doc)
 
 
+def with_kind_defaults(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Model 2.0: a lab that omits an input its kind's table (``[kinds.KIND]``) gives takes the kind's value.
+
+    Done before validation, so a lab that omits one with no kind value still gets "required field is missing".
+    """
+    kinds, labs = doc.get("kinds"), doc.get("labs")
+    if not isinstance(kinds, Mapping) or not isinstance(labs, Mapping):
+        return doc
+    filled = {}
+    for name, lab in labs.items():
+        shared = kinds.get(lab.get("kind", "frontier_lab"), {}) if isinstance(lab, Mapping) else {}
+        filled[name] = ({**{k: v for k, v in shared.items() if v is not None}, **lab}
+                        if isinstance(shared, Mapping) and isinstance(lab, Mapping) else lab)
+    return {**doc, "labs": filled}
+
+
 def validate_document(doc: Mapping[str, Any], source: str) -> Scenario:
     """Validate a resolved document; the first problem becomes one ScenarioError (others are counted)."""
     try:
-        scenario = Scenario.model_validate(doc)
+        scenario = Scenario.model_validate(with_kind_defaults(doc))
     except ValidationError as err:
         raise ScenarioError(source, *describe(err)) from None
     problems = reference_problems(scenario) + expectation_problems(scenario)

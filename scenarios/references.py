@@ -10,6 +10,7 @@ from labelmarket.scenarios.errors import listing, quoted
 from labelmarket.scenarios.schema import (
     Assurance,
     ContractEnd,
+    DemandChange,
     VentureFunding,
     Divestment,
     Entry,
@@ -82,6 +83,8 @@ def reference_problems(s: Scenario) -> list[tuple[str, str]]:
             known("vendor", ev.vendor, vendors, f"{path}.vendor")
         if isinstance(ev, LeadershipDeparture):
             known("strategic investor or its lab", ev.to, strategic_targets, f"{path}.to")
+        if isinstance(ev, DemandChange):  # model 2.0 (buyers)
+            known("lab", ev.lab, labs, f"{path}.lab")
         if isinstance(ev, Entry):
             for owner in ev.owners:
                 known("investor", owner, investors, f"{path}.owners.{owner}")

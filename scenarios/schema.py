@@ -21,6 +21,31 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Money = Annotated[float, Field(ge=0.0, le=MAX_MUSD)]
 Week = Annotated[int, Field(ge=0, le=MAX_WEEKS)]
 
+# ===== Model 2.0, buyers' side: segments of data work (D36) =====
+# The work comes in segments with different suppliers (domain.md, "Markets have segments"). Assumed: four.
+WorkSegment = Literal["generalist", "expert", "perception", "government"]
+WORK_SEGMENTS: tuple[str, ...] = ("generalist", "expert", "perception", "government")
+# A buyer that names no `segments` needs its kind's mix (assumption, docs/calibration.md): frontier labs buy
+# RLHF/preference data and expert (PhD) work; enterprises generalist and perception work; the public sector
+# mostly cleared work.
+DEMAND_BY_KIND: dict[str, dict[str, float]] = {
+    "frontier_lab": {"generalist": 0.6, "expert": 0.4},
+    "enterprise": {"generalist": 0.5, "perception": 0.5},
+    "public_sector": {"government": 0.7, "perception": 0.3},
+}
+# A vendor that names no `serves` serves what its (pre-2.0) `segment` implies, at full quality; a segment
+# string not listed serves generalist work.
+SERVES_BY_SEGMENT: dict[str, dict[str, float]] = {
+    "managed_labelling": {"generalist": 1.0, "perception": 1.0, "government": 1.0},
+    "expert_data": {"generalist": 1.0, "expert": 1.0},
+    "expert_network": {"generalist": 0.5, "expert": 1.0},
+}
+
+
+def default_serves(segment: str) -> dict[str, float]:
+    """What a vendor of a (pre-2.0) ``segment`` serves, when its file names no ``serves``."""
+    return SERVES_BY_SEGMENT.get(segment, {"generalist": 1.0})
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
@@ -49,6 +74,14 @@ class Lab(Strict):
     alarm_trust: Share = Field(0.4, description="Trust below which a lab reviews at once.")
     contracts: dict[Name, Money] = Field(default_factory=dict,
                                               description="Initial spend per vendor, $M per year.")
+    segments: dict[WorkSegment, Annotated[float, Field(ge=0.0, le=1e6)]] | None = Field(
+        None, description="Model 2.0: how the lab's demand splits over segments (normalised); default by kind.")
+
+    def demand_mix(self) -> dict[str, float]:
+        """The lab's demand over segments, shares summing to 1 (its kind's mix when the file names none)."""
+        mix = self.segments if self.segments else DEMAND_BY_KIND[self.kind]
+        total = sum(mix.values())
+        return {seg: value / total for seg, value in mix.items()} if total > 0 else dict(DEMAND_BY_KIND[self.kind])
 
     @model_validator(mode="after")
     def _contracts_within_budget(self) -> Lab:
@@ -56,6 +89,19 @@ class Lab(Strict):
         if total > self.budget_musd * (1 + 1e-9) + 1e-9:
             raise ValueError(f"contracts sum to {total:g} $M/yr, above budget_musd {self.budget_musd:g}")
         return self
+
+
+class KindDefaults(Strict):
+    """Model 2.0: behaviour inputs shared by the labs of one kind (``[kinds.frontier_lab]``); a lab that omits
+    one of these fields takes its kind's value, so a value that differs between labs of a kind needs a source."""
+
+    data_sensitivity: Share | None = None
+    review_interval_weeks: int | None = Field(None, ge=1, le=104)
+    alarm_trust: Share | None = None
+    switching_cost: float | None = Field(None, ge=0.0, le=MAX_SWITCHING_COST)
+
+
+LabKind = Literal["frontier_lab", "enterprise", "public_sector"]
 
 
 class Owner(Strict):
@@ -71,6 +117,11 @@ class Vendor(Strict):
     cash_musd: Money = Field(description="Cash on hand, $M.")
     owners: dict[Name, Owner] = Field(default_factory=dict, description="Investor name -> stake.")
     neutrality_commitment: Share = Field(0.0, description="Strength of standing neutrality promises.")
+    serves: dict[WorkSegment, Share] | None = Field(
+        None, description="Model 2.0: segments served and how well (0..1); default from `segment`.")
+
+    def service(self) -> dict[str, float]:
+        return dict(self.serves) if self.serves is not None else default_serves(self.segment)
 
     @model_validator(mode="after")
     def _stakes_at_most_whole(self) -> Vendor:
@@ -163,8 +214,19 @@ class ContractEnd(EventBase):
     share: Share = Field(1.0, description="Share of the lab's spend at the vendor that ends (1 = all of it).")
 
 
+class DemandChange(EventBase):
+    """Model 2.0: a buyer's budget changes (a public programme, an enterprise wave), optionally in one segment."""
+
+    kind: Literal["demand_change"]
+    lab: Name = Field(description="The buyer whose budget changes.")
+    factor: float = Field(1.0, ge=0.0, le=100.0, description="Multiplies the budget (or the segment's part of it).")
+    amount_musd: float = Field(0.0, ge=-1e6, le=1e6, description="Then adds this, $M/yr (negative cuts).")
+    segment: WorkSegment | None = Field(None, description="Only this segment's demand changes; omit for all.")
+
+
 Event = Annotated[
-    Union[OwnershipChange, Assurance, LeadershipDeparture, Divestment, Entry, VentureFunding, ContractEnd],
+    Union[OwnershipChange, Assurance, LeadershipDeparture, Divestment, Entry, VentureFunding, ContractEnd,
+          DemandChange],
     Field(discriminator="kind"),
 ]
 
@@ -186,6 +248,8 @@ class Scenario(Strict):
     events: dict[Name, Event] = Field(default_factory=dict)
     record: Record = Field(default_factory=Record)
     expect: dict[str, Expectation] = Field(default_factory=dict, description="Checks for `labelmarket test`.")
+    kinds: dict[LabKind, KindDefaults] = Field(
+        default_factory=dict, description="Model 2.0: inputs shared by the labs of a kind (filled in by the loader).")
 
     def enabled_events(self) -> list[tuple[str, Event]]:
         """Scheduled events that take place, in week order (ties keep file order)."""

@@ -26,9 +26,10 @@ REL = 1e-6
 NON_NEGATIVE = ("budget_musd", "unplaced_musd", "spend_musd", "withdrawn_musd", "target_share", "capacity_musd",
                 "refused_musd", "demand_ema_musd", "inquiries", "inquiries_short_ema", "inquiries_long_ema",
                 "capital_musd", "capital_left_musd", "departed_talent", "stake", "exposure", "contagion",
-                "wariness")
+                "wariness", "notice_musd", "paused_musd", "expected_quality", "breach")
 UNIT_INTERVAL = ("trust", "perceived_neutrality", "quality", "talent", "assurance", "exposure", "stake",
-                 "departed_talent", "target_share")
+                 "departed_talent", "target_share", "expected_quality", "breach", "segment_demand",
+                 "segment_service")
 
 
 def money(low: float, high: float) -> st.SearchStrategy[float]:
@@ -84,7 +85,7 @@ def markets(draw: st.DrawFn) -> Scenario:
     for n in range(draw(st.integers(0, 5))):
         week = draw(st.integers(0, horizon))
         kind = draw(st.sampled_from(["ownership_change", "assurance", "leadership_departure", "divestment",
-                                     "entry"]))
+                                     "entry", "demand_change"]))
         target = draw(st.sampled_from(vendors))
         if kind == "ownership_change" and arms:
             # Buyers are strategic arms; a purchase may take a buyer's holding past 100 % (it is capped).
@@ -104,6 +105,11 @@ def markets(draw: st.DrawFn) -> Scenario:
             stake = draw(st.none() | money(0, 1))
             event = {"kind": kind, "week": week, "investor": draw(st.sampled_from(names)), "vendor": target}
             events[f"e{n}"] = event if stake is None else {**event, "stake": stake}
+        elif kind == "demand_change":  # model 2.0: a budget changes, in all or one segment
+            events[f"e{n}"] = {"kind": kind, "week": week, "lab": draw(st.sampled_from(labs)),
+                               "factor": draw(money(0, 3)), "amount_musd": draw(money(-200, 200)),
+                               "segment": draw(st.none() | st.sampled_from(["generalist", "expert", "perception",
+                                                                            "government"]))}
         elif kind == "entry":
             events[f"e{n}"] = {"kind": kind, "week": week, "vendor": f"Entrant {n}",
                                "capacity_musd": draw(money(0, 200)), "quality": draw(money(0, 1)),
@@ -119,8 +125,8 @@ def markets(draw: st.DrawFn) -> Scenario:
 def check_invariants(model: MarketModel) -> None:
     s, week = model.state, model.week
     s.check_shapes()
-    # money: each lab's allocations plus its unplaced spend equal its budget
-    held = s.spend_musd.sum(axis=1) + s.unplaced_musd
+    # money: each lab's allocations plus its paused and unplaced spend equal its budget
+    held = s.spend_musd.sum(axis=1) + s.paused_musd.sum(axis=1) + s.unplaced_musd
     np.testing.assert_allclose(held, s.budget_musd, rtol=REL, atol=1e-9, err_msg=f"week {week}: money")
     # shares sum to 1 over active vendors (when anything is bought), and are 0 elsewhere
     shares = revenue_shares(s.revenue_musd(), s.active)
