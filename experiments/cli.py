@@ -54,11 +54,13 @@ class UsageError(LabelmarketError):
 
 
 class OneLineErrors(argparse.ArgumentParser):
-    """argparse, with the user's text in its error escaped (an argument holding a newline or an ANSI escape
-    cannot forge a second error line or drive the terminal); its subcommands' parsers are of this class too."""
+    """argparse, with a bad argument reported as ONE line, ``labelmarket run: error: argument --weeks: ...``,
+    and exit status 2: no usage block (``--help`` shows it), and the user's text escaped, so an argument holding
+    a newline or an ANSI escape cannot forge a second error line or drive the terminal. Its subcommands' parsers
+    are of this class too."""
 
     def error(self, message: str):
-        super().error(one_line(message))
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 # ------------------------------------------------------------------------------------- argument types

@@ -227,3 +227,16 @@ def test_the_console_script_prints_no_traceback_for_bad_input(tmp_path):
     assert done.stderr.strip().splitlines() == [
         f"labelmarket run: error: {bad}: labs.Alpha.budget_musd: Input should be greater than or equal to 0"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["run", "toy", "--weeks", "1e30"], "argument --weeks: expected a whole number, got '1e30'"),
+    (["validate", "--seeds", "abc"], "argument --seeds: invalid int value: 'abc'"),
+    (["bogus"], "invalid choice: 'bogus'"),
+    (["run", "toy", "--seed", "1\n2\x1b[31m"], r"'1\n2\x1b[31m'"),
+])
+def test_a_bad_argument_is_one_line_without_the_usage_block(argv, words, workdir, capsys):
+    code, err = run_cli(argv, capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and "usage:" not in err, err
+    assert words in err and err.startswith("labelmarket")
