@@ -10,7 +10,7 @@
 ``sweep(...)`` is :func:`labelmarket.experiments.sweep.runner.run_sweep`; its modules stay reachable as
 ``labelmarket.experiments.sweep.spec`` (the sweep file), ``.samplers`` (the design), ``.targets``, ``.outputs``
 and ``.reporters`` (what a run computes), ``.engines`` and ``.timeouts`` (where and how long runs execute),
-``.store``, ``.out_folder`` and ``.growth`` (the sweep folder), ``.runner``, ``.consolidation`` and
+``.store`` and ``.growth`` (the sweep folder; its ``--out`` rule is ``labelmarket.experiments.output_folder``'s), ``.runner``, ``.consolidation`` and
 ``.results``.
 """
 

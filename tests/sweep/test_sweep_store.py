@@ -180,7 +180,7 @@ def test_one_folder_takes_one_sweep_at_a_time(tmp_path):
 def test_a_folder_that_is_not_a_sweep_is_left_alone(tmp_path):
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
-    with pytest.raises(SweepError, match="is not a labelmarket folder"):
+    with pytest.raises(SweepError, match="is not a labelmarket output folder"):
         run(toy_sweep("grid"), tmp_path / "mine")
 
 
