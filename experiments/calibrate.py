@@ -18,7 +18,6 @@ import argparse
 import os
 import shlex
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,7 @@ from tqdm import tqdm
 from labelmarket.experiments.output_folder import staged_output_folder, write_manifest
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, PATTERN_USE, evaluate
-from labelmarket.experiments.run_folder import git_revision, package_versions
+from labelmarket.experiments.provenance import provenance
 from labelmarket.experiments.validate import at_least_one
 from labelmarket.scenarios.behaviour import Behaviour
 from labelmarket.scenarios.errors import LabelmarketError, one_line
@@ -143,9 +142,7 @@ def run_calibration(args: argparse.Namespace, argv: list[str]) -> None:
         sens = sensitivity(table)
         write_calibration(staging, table, sens, {
             "candidates": args.candidates, "seeds": args.seeds, "lhs_seed": args.lhs_seed, "round": args.round,
-            "accepted": int(table["accepted"].sum()), "command": shlex.join([PROG, *argv]),
-            "versions": package_versions(), "git": git_revision(),
-            "created_utc": datetime.now(UTC).isoformat(timespec="seconds")})
+            "accepted": int(table["accepted"].sum()), **provenance(shlex.join([PROG, *argv]))})
     accepted = table[table["accepted"]].sort_values("weakest_margin", ascending=False)
     print(f"{len(accepted)} of {len(table)} candidates accepted (every calibration target passes at {args.seeds} seeds)")
     print(sens.to_string())

@@ -23,8 +23,9 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from labelmarket.experiments.output_kinds import (
 )
 from labelmarket.scenarios.errors import LabelmarketError, one_line
 
+RUNS_DIR = Path("runs")
 NAME_MAX_BYTES = 255  # one path component, on every common file system
 PATH_MAX_BYTES = 4095
 STAGING_NAME_CHARS = 64  # the output's name as it appears inside a staging sibling's name
@@ -50,6 +52,17 @@ class OutputFolderError(LabelmarketError):
     def __init__(self, path: Path | str, reason: str, hint: str = "") -> None:
         self.path = Path(path)
         super().__init__(one_line(str(path)), "", reason, hint)
+
+
+# -------------------------------------------------------------------------------------------- naming
+def utc_stamp(now: datetime | None = None) -> str:
+    """A compact UTC timestamp for folder names, e.g. ``20250613T091500Z``."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+
+
+def default_folder(kind: str, root: Path = RUNS_DIR) -> Path:
+    """``runs/<kind>-<UTC time>``."""
+    return root / f"{kind}-{utc_stamp()}"
 
 
 # -------------------------------------------------------------------------------------------- checking
@@ -291,3 +304,11 @@ def write_manifest(folder: Path, kind: str, manifest: Mapping[str, Any]) -> None
     contents = sorted({*os.listdir(folder), MANIFEST_FILE})
     document = {MARKER_FIELD: kind, **manifest, CONTENTS_FIELD: contents}
     (folder / MANIFEST_FILE).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def write_output_folder(out: Path | str, kind: str, force: bool, write: Callable[[Path], None],
+                        manifest: Mapping[str, Any]) -> None:
+    """Call ``write(staging)`` to fill a staged ``kind`` folder, add the manifest, then rename it to ``out``."""
+    with staged_output_folder(out, kind, force) as staging:
+        write(staging)
+        write_manifest(staging, kind, manifest)

@@ -24,7 +24,8 @@ from tqdm import tqdm
 from labelmarket.experiments.ablate import positive_count, check_base
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, PATTERN_USE, evaluate
-from labelmarket.experiments.result_folder import check_folder, default_folder, manifest, write_folder
+from labelmarket.experiments.output_folder import check_out, default_folder, write_output_folder
+from labelmarket.experiments.provenance import command_line, provenance
 from labelmarket.scenarios.mechanisms import box_bounds
 
 THIRDS = 3
@@ -97,7 +98,7 @@ def robustness(scenario: str, n_points: int, seeds: int, lhs_seed: int, out: Pat
     from labelmarket.experiments.robustness_report import write_robustness_report
 
     folder = out or default_folder("robustness")
-    check_folder(folder, "robustness", force)
+    check_out(folder, "robustness", force)
     check_base(scenario)
     points = sample_box(n_points, lhs_seed)
     started = time.perf_counter()
@@ -105,8 +106,8 @@ def robustness(scenario: str, n_points: int, seeds: int, lhs_seed: int, out: Pat
     seconds = time.perf_counter() - started
     rates = pass_rates(table)
     print(rates.to_string(index=False))
-    write_folder(folder, "robustness", force, lambda tmp: write_robustness_report(tmp, scenario, table, seeds, seconds),
-                 manifest("robustness", scenario=scenario, points=n_points, seeds=list(range(1, seeds + 1)),
+    write_output_folder(folder, "robustness", force, lambda tmp: write_robustness_report(tmp, scenario, table, seeds, seconds),
+                 dict(provenance(command_line("robustness")), scenario=scenario, points=n_points, seeds=list(range(1, seeds + 1)),
                           lhs_seed=lhs_seed, workers=workers, wall_time_s=round(seconds, 1), box=box_bounds()))
     print(f"\n{n_points} points x {seeds} seeds in {seconds:.0f} s; report: {folder / 'report.md'}")
     return 0

@@ -23,7 +23,8 @@ from labelmarket.experiments.output_folder import OutputFolderError
 from labelmarket.experiments.output_kinds import declared_kind, read_json_object
 from labelmarket.experiments.sweep import growth
 from labelmarket.experiments.sweep import progress as progress_bar
-from labelmarket.experiments.sweep.consolidation import utc_now, consolidate, git_state
+from labelmarket.experiments.provenance import git_state, utc_now
+from labelmarket.experiments.sweep.consolidation import consolidate
 from labelmarket.experiments.sweep.engines import Engine, RunFunction, RunTask, auto_batch_size, batched, make_engine
 from labelmarket.experiments.sweep.main_guard import check_called_safely
 from labelmarket.experiments.sweep.outcome import SweepOutcome

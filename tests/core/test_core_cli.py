@@ -54,7 +54,7 @@ def test_the_manifest_says_how_the_frames_were_made(tmp_path, capsys):
     assert manifest["events"] == {"alpha_stake": {"kind": "ownership_change", "week": 10}}
     assert manifest["overrides"] == {"behaviour.contagion_weight": 0.3}
     assert {"python", "labelmarket", "mesa", "numpy", "pandas", "pyarrow"} <= set(manifest["versions"])
-    assert manifest["git"] is None or len(manifest["git"]["commit"]) == 40
+    assert manifest["git"]["commit"] is None or len(manifest["git"]["commit"]) == 40
     assert manifest["wall_time_s"] >= 0
     assert manifest["replay"] == f"labelmarket run {out / 'scenario.toml'} --seed 4 --weeks 15"
     assert manifest["files"]["market.parquet"] == {"rows": 16, "columns": MARKET_COLUMNS}

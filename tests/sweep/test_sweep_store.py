@@ -39,6 +39,7 @@ def test_a_sweep_writes_results_weekly_design_and_manifest(tmp_path):
     assert manifest["counts"] == {"points": 6, "replications": 2, "runs": 12, "unique_runs": 12, "ok": 12, "failed": 0}
     assert manifest["resolved"]["sweep"]["design"]["method"] == "grid"
     assert manifest["versions"]["pandas"] == pd.__version__
+    assert {"python", "labelmarket", "mesa", "SALib", "dask"} <= set(manifest["versions"]), "one provenance writer"
     assert "commit" in manifest["git"] and manifest["timings"]["run_s_mean"] > 0
     assert (out / "sweep.toml").exists() and (out / "design.parquet").exists()
 
