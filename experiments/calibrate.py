@@ -22,13 +22,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc, spearmanr
+from scipy.stats import spearmanr
 from tqdm import tqdm
 
 from labelmarket.experiments.output_folder import staged_output_folder, write_manifest
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, PATTERN_USE, evaluate
 from labelmarket.experiments.provenance import provenance
+from labelmarket.experiments.sweep.samplers import latin_hypercube
 from labelmarket.experiments.validate import at_least_one
 from labelmarket.scenarios.behaviour import Behaviour
 from labelmarket.scenarios.errors import LabelmarketError, one_line
@@ -82,9 +83,7 @@ def candidate_sets(n: int, seed: int, bounds: dict[str, tuple[float, float]] = S
                    ) -> list[dict[str, float]]:
     """``n`` Latin-hypercube points over ``bounds``; candidate 0 is the current defaults."""
     names = list(bounds)
-    low = np.array([bounds[k][0] for k in names])
-    high = np.array([bounds[k][1] for k in names])
-    points = qmc.scale(qmc.LatinHypercube(d=len(names), seed=seed).random(max(n - 1, 1)), low, high)
+    points = latin_hypercube(bounds, max(n - 1, 1), seed)
     defaults = Behaviour()
     rows = [{k: float(getattr(defaults, k)) for k in names}]
     rows += [{k: float(round(v, 4)) for k, v in zip(names, p, strict=True)} for p in points[: n - 1]]
