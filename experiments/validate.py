@@ -95,8 +95,8 @@ def write_report(folder: Path, rows: list[CheckRow], runs: dict, cast: StoryCast
         f"{seeds} seeds per run (common random numbers across the roles {', '.join(runs)}); {seconds:.0f} s wall "
         f"time; {verdict}; {verdict_line(rows)}. Calibration targets are the patterns the calibration's "
         "rejection step uses; the others are validation only. Each figure shows the median over seeds and the "
-        "10th-90th percentile band; week 0 is the shock. Criteria are defined in docs/ODD.md and "
-        "../shared/domain.md.",
+        "10th-90th percentile band; week 0 is the shock. Criteria are defined in docs/ODD.md §1 "
+        "(Purpose and patterns).",
         "",
         markdown_table(rows),
         "",

@@ -35,7 +35,7 @@ from labelmarket.experiments.sweep.store import (
     MANIFEST_FILE,
     STATE_FILE,
     SWEEP_COPY,
-    TMP_MARK,
+    TMP_PREFIX,
     SweepStore,
     describe_changes,
     write_atomically,
@@ -86,7 +86,7 @@ def run_sweep(
     sweep_file = load_sweep(source)
     spec = sweep_file.spec
     final_dir = Path(out) if out is not None else default_out_dir(sweep_file)
-    work_dir = final_dir.with_name(TMP_MARK + final_dir.name)
+    work_dir = final_dir.with_name(TMP_PREFIX + final_dir.name)
     with _as_sweep_error(sweep_file):
         output_folder.check_path(final_dir, "sweep", resumable=True)
         for folder in (final_dir, work_dir):

@@ -113,6 +113,18 @@ def test_an_analysis_out_folder_follows_the_same_rule(tmp_path, capsys):
     assert (report / "summary.md").exists() and (report / "analysis.json").exists()
 
 
+def test_discovery_without_ema_workbench_names_the_extra(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "sw"
+    assert run_cli(capsys, str(write_sweep(tmp_path, TINY)), "--out", str(out))[0] == 0
+    output = load_results(out).outputs[0]
+    monkeypatch.setitem(sys.modules, "ema_workbench", None)  # as if the extra were not installed
+    monkeypatch.setitem(sys.modules, "ema_workbench.analysis.prim", None)
+    assert analyze_main([str(out), "--discover", f"{output} > 0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'labelmarket[ema]'" in err
+    assert not (out / "analysis").exists()
+
+
 def test_a_name_too_long_or_with_nul_is_one_line(tmp_path, capsys):
     path = write_sweep(tmp_path, TINY)
     code, err = run_cli(capsys, str(path), "--out", str(tmp_path / ("x" * 300)))
