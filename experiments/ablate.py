@@ -24,7 +24,8 @@ from tqdm import tqdm
 from labelmarket.experiments.digest import largest_rival_client, shock_roles
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CheckRow, evaluate
-from labelmarket.experiments.result_folder import check_folder, default_folder, manifest, write_folder
+from labelmarket.experiments.output_folder import check_out, default_folder, write_output_folder
+from labelmarket.experiments.provenance import command_line, provenance
 from labelmarket.scenarios.errors import ScenarioError
 from labelmarket.scenarios.loader import load_scenario, scenario_path
 from labelmarket.scenarios.mechanisms import MECHANISMS, Mechanism, switchable
@@ -152,15 +153,15 @@ def ablate(scenario: str, seeds: int, out: Path | None, workers: int, force: boo
     from labelmarket.experiments.ablation_report import write_ablation_report
 
     folder = out or default_folder("ablation")
-    check_folder(folder, "ablation", force)   # bad input fails here, before any work
+    check_out(folder, "ablation", force)   # bad input fails here, before any work
     check_base(scenario)
     chosen = [m for m in switchable() if not only or m.name in only]
     result = run_ablation(scenario, list(range(1, seeds + 1)), workers, chosen)
     carries = carry_table(result.rows)
     print(carries.to_string())
     switches = {m.name: m.switch_off(load_scenario(scenario).behaviour) for m in result.mechanisms}
-    write_folder(folder, "ablation", force, lambda tmp: write_ablation_report(tmp, result),
-                 manifest("ablate", scenario=scenario, seeds=result.seeds, workers=workers,
+    write_output_folder(folder, "ablation", force, lambda tmp: write_ablation_report(tmp, result),
+                 dict(provenance(command_line("ablate")), scenario=scenario, seeds=result.seeds, workers=workers,
                           wall_time_s=round(result.seconds, 1), switches=switches,
                           without_switch=[m.name for m in MECHANISMS if m.off is None]))
     print(f"\n{len(result.mechanisms)} mechanisms x {seeds} seeds in {result.seconds:.0f} s; "

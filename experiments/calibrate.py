@@ -18,18 +18,18 @@ import argparse
 import os
 import shlex
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc, spearmanr
+from scipy.stats import spearmanr
 from tqdm import tqdm
 
 from labelmarket.experiments.output_folder import staged_output_folder, write_manifest
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, PATTERN_USE, evaluate
-from labelmarket.experiments.run_folder import git_revision, package_versions
+from labelmarket.experiments.provenance import provenance
+from labelmarket.experiments.sweep.samplers import latin_hypercube
 from labelmarket.experiments.validate import at_least_one
 from labelmarket.scenarios.behaviour import Behaviour
 from labelmarket.scenarios.errors import LabelmarketError, one_line
@@ -83,9 +83,7 @@ def candidate_sets(n: int, seed: int, bounds: dict[str, tuple[float, float]] = S
                    ) -> list[dict[str, float]]:
     """``n`` Latin-hypercube points over ``bounds``; candidate 0 is the current defaults."""
     names = list(bounds)
-    low = np.array([bounds[k][0] for k in names])
-    high = np.array([bounds[k][1] for k in names])
-    points = qmc.scale(qmc.LatinHypercube(d=len(names), seed=seed).random(max(n - 1, 1)), low, high)
+    points = latin_hypercube(bounds, max(n - 1, 1), seed)
     defaults = Behaviour()
     rows = [{k: float(getattr(defaults, k)) for k in names}]
     rows += [{k: float(round(v, 4)) for k, v in zip(names, p, strict=True)} for p in points[: n - 1]]
@@ -143,9 +141,7 @@ def run_calibration(args: argparse.Namespace, argv: list[str]) -> None:
         sens = sensitivity(table)
         write_calibration(staging, table, sens, {
             "candidates": args.candidates, "seeds": args.seeds, "lhs_seed": args.lhs_seed, "round": args.round,
-            "accepted": int(table["accepted"].sum()), "command": shlex.join([PROG, *argv]),
-            "versions": package_versions(), "git": git_revision(),
-            "created_utc": datetime.now(UTC).isoformat(timespec="seconds")})
+            "accepted": int(table["accepted"].sum()), **provenance(shlex.join([PROG, *argv]))})
     accepted = table[table["accepted"]].sort_values("weakest_margin", ascending=False)
     print(f"{len(accepted)} of {len(table)} candidates accepted (every calibration target passes at {args.seeds} seeds)")
     print(sens.to_string())

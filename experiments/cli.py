@@ -38,7 +38,7 @@ from labelmarket.scenarios.limits import MAX_WEEKS
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
-OWN_COMMANDS = ("run", "check", "scenarios")
+OWN_COMMANDS = ("run", "check", "scenarios", "summary")
 
 
 #: (command, option that needs it or None, module, extra): a command that needs an optional dependency
@@ -138,13 +138,8 @@ def resolve_scenario(args: argparse.Namespace):
         return scenario
     if args.scenario is not None:
         raise UsageError("give either a SCENARIO or --synthetic, not both")
-    try:
-        from labelmarket.scenarios.synthetic import synthetic_memory_bytes, synthetic_scenario
-    except ModuleNotFoundError as err:
-        if err.name != "labelmarket.scenarios.synthetic":
-            raise
-        raise UsageError("--synthetic needs scenarios/synthetic.py (synthetic_scenario), "
-                         "which this installation does not have yet") from None
+    from labelmarket.scenarios.synthetic import synthetic_memory_bytes, synthetic_scenario
+
     labs, vendors = args.synthetic["labs"], args.synthetic["vendors"]
     check_fits(synthetic_memory_bytes(labs, vendors, args.weeks), "--synthetic",
                f"a run of {labs:,} labs x {vendors:,} vendors")
@@ -199,11 +194,13 @@ def check_command(args: argparse.Namespace) -> int:
 
 def summary_command(args: argparse.Namespace) -> int:
     """Print the summary of a run folder, as ``labelmarket run`` printed it (read from the folder alone)."""
-    from labelmarket.experiments.run_folder import MANIFEST_FILE
+    from labelmarket.experiments.output_kinds import MANIFEST_FILE, declared_kind
     from labelmarket.experiments.summary import folder_summary
 
-    if not (Path(args.run_dir) / MANIFEST_FILE).is_file():
-        raise UsageError(f"{args.run_dir}: not a run folder (it has no {MANIFEST_FILE}); "
+    kind = declared_kind(args.run_dir)
+    if kind != "run":
+        what = f"it is a labelmarket {kind} folder" if kind else f"it has no {MANIFEST_FILE} of a run"
+        raise UsageError(f"{args.run_dir}: not a run folder ({what}); "
                          "give a folder that `labelmarket run` wrote, e.g. one under runs/")
     print(folder_summary(Path(args.run_dir)))
     return EXIT_OK

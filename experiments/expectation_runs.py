@@ -3,8 +3,8 @@
 A check reads one *probe* (a market metric, a vendor's share or revenue, or a lab's spend at a vendor) of
 every run. Each (scenario file, seed) runs once per invocation, however many checks read it (a relative
 check's baseline included): the plan merges their probes and runs only as far as the latest week any of them
-reads (a shorter run is the exact prefix of a longer one). Runs go to spawned worker processes in small
-batches, as the validation ensembles do, and come back as a few short numpy arrays.
+reads (a shorter run is the exact prefix of a longer one). Runs go to worker processes in batches
+on the batch engine, as the validation ensembles do, and come back as a few short numpy arrays.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from labelmarket.experiments.worker_pool import spawn_process_pool
+from labelmarket.experiments.sweep.engines import map_in_order
 from labelmarket.scenarios.expectations import LAB_METRICS, VENDOR_METRICS, Expectation
 from labelmarket.scenarios.schema import Scenario
 
-BATCH_RUNS = 4  # runs per task: each run takes ~0.1 s, so batching keeps scheduling overhead small
 
 
 @dataclass(frozen=True)
@@ -109,12 +108,7 @@ class RunCache:
         """Run every planned key among ``keys`` that has not run yet, on the worker processes."""
         missing = [key for key in dict.fromkeys(keys) if key not in self.series]
         requests = [self.plan[key] for key in missing]
-        batches = [requests[i:i + BATCH_RUNS] for i in range(0, len(requests), BATCH_RUNS)]
-        if self.workers <= 1 or len(batches) <= 1:
-            results = [series for batch in batches for series in _run_batch(batch)]
-        else:
-            with spawn_process_pool(min(self.workers, len(batches))) as pool:
-                results = [series for part in pool.map(_run_batch, batches) for series in part]
+        results = map_in_order(_run_batch, requests, max(1, min(self.workers, len(requests))))
         self.series.update(zip(missing, results, strict=True))
 
     def values(self, path: Path, seeds: int, probe: Probe, model_week: int) -> np.ndarray:

@@ -1,21 +1,19 @@
 """Output folders: where a command may write, how it is written atomically, and what ``--force`` may replace.
 
-A *labelmarket output folder* is a real folder (not a symbolic link) with a ``manifest.json`` that labelmarket
-wrote: a JSON object whose ``"labelmarket_output"`` field names the kind (``run``, ``validation``,
-``calibration``, ``sweep``, ``analysis``) and whose ``"contents"`` lists every top-level entry of the folder.
-The folder is recognised only if it holds nothing else, so a file a user dropped into it is never deleted.
-A run folder of an earlier version (a manifest with ``scenario_sha256``, ``seed`` and ``replay`` and nothing
-but the six run files) is recognised as a ``run`` too.
+What counts as a labelmarket output folder, and of which kind, is decided in
+:mod:`labelmarket.experiments.output_kinds`: a folder that declares its kind (by its manifest, or for a sweep
+or an analysis by its identity file) and holds nothing else, so a file a user dropped into it is never deleted.
 
 The rule for ``--out``: a path that does not exist is used; an existing one is refused unless ``--force`` is
 given, and then only an empty folder or a labelmarket folder of the same kind is used (the latter replaced);
 anything else (a folder of other files, a labelmarket folder of another kind, a file, a device, a symbolic
-link, a path under a file) is refused even with ``--force``. Every refusal raises :class:`OutputFolderError`
-before anything is written.
+link, a path under a file) is refused even with ``--force``. A sweep resumes its own folder instead
+(:func:`resumable_target`). Every refusal raises :class:`OutputFolderError` before anything is written.
 
 A folder is written in a ``.tmp-`` sibling created with the process umask and renamed into place when
 complete; a folder it replaces is moved aside first and removed only once the new one is in place. On any
-failure the sibling, and any parent folders created for it, are removed.
+failure the sibling, and any parent folders created for it, are removed. (A sweep works in a fixed
+``.tmp-NAME`` sibling instead, so that it can be resumed.)
 """
 
 from __future__ import annotations
@@ -25,25 +23,27 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from labelmarket.experiments.output_kinds import (
+    CONTENTS_FIELD,
+    MANIFEST_FILE,
+    MARKER_FIELD,
+    TMP_PREFIX,
+    declared_kind,
+    foreign_entries,
+    output_kind,
+)
 from labelmarket.scenarios.errors import LabelmarketError, one_line
 
-MANIFEST_FILE = "manifest.json"
-MARKER_FIELD = "labelmarket_output"
-CONTENTS_FIELD = "contents"
-KINDS = ("run", "validation", "calibration", "sweep", "analysis", "ablation", "robustness")
-TMP_PREFIX = ".tmp-"
-LEGACY_RUN_KEYS = ("scenario_sha256", "seed", "replay")
-LEGACY_RUN_FILES = frozenset({MANIFEST_FILE, "scenario.toml", "market.parquet", "vendors.parquet",
-                              "allocations.parquet", "events.parquet"})
+RUNS_DIR = Path("runs")
 NAME_MAX_BYTES = 255  # one path component, on every common file system
 PATH_MAX_BYTES = 4095
 STAGING_NAME_CHARS = 64  # the output's name as it appears inside a staging sibling's name
-MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 
 
 class OutputFolderError(LabelmarketError):
@@ -54,61 +54,19 @@ class OutputFolderError(LabelmarketError):
         super().__init__(one_line(str(path)), "", reason, hint)
 
 
-# ------------------------------------------------------------------------------------------ recognising
-def _read_manifest(folder: Path) -> dict[str, Any] | None:
-    """The manifest of ``folder`` if it is a regular, reasonably sized JSON object; otherwise None."""
-    try:
-        info = os.lstat(folder / MANIFEST_FILE)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MANIFEST_MAX_BYTES:
-            return None
-        document = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return document if isinstance(document, dict) else None
+# -------------------------------------------------------------------------------------------- naming
+def utc_stamp(now: datetime | None = None) -> str:
+    """A compact UTC timestamp for folder names, e.g. ``20250613T091500Z``."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _manifest_kind(manifest: Mapping[str, Any]) -> tuple[str, frozenset[str]] | None:
-    """The kind a manifest declares and the entries it says the folder holds; None if it is not ours."""
-    kind = manifest.get(MARKER_FIELD)
-    if kind in KINDS:
-        contents = manifest.get(CONTENTS_FIELD)
-        if isinstance(contents, list) and all(isinstance(name, str) for name in contents):
-            return kind, frozenset(contents) | {MANIFEST_FILE}
-        return None
-    if kind is None and all(key in manifest for key in LEGACY_RUN_KEYS):
-        return "run", LEGACY_RUN_FILES
-    return None
-
-
-def output_kind(folder: Path | str) -> str | None:
-    """The kind of labelmarket output folder ``folder`` is (see the module docstring), or None if it is not one:
-    not a real folder, no manifest of ours, or an entry the manifest does not list."""
-    folder = Path(folder)
-    try:
-        if not stat.S_ISDIR(os.lstat(folder).st_mode):
-            return None
-        entries = set(os.listdir(folder))
-    except OSError:
-        return None
-    manifest = _read_manifest(folder)
-    declared = _manifest_kind(manifest) if manifest is not None else None
-    if declared is None or not entries <= declared[1]:
-        return None
-    return declared[0]
-
-
-def _foreign_entry(folder: Path) -> str | None:
-    """One entry of ``folder`` that its labelmarket manifest does not list (for the message), if any."""
-    manifest = _read_manifest(folder)
-    declared = _manifest_kind(manifest) if manifest is not None else None
-    if declared is None:
-        return None
-    extra = sorted(set(os.listdir(folder)) - declared[1])
-    return extra[0] if extra else None
+def default_folder(kind: str, root: Path = RUNS_DIR) -> Path:
+    """``runs/<kind>-<UTC time>``."""
+    return root / f"{kind}-{utc_stamp()}"
 
 
 # -------------------------------------------------------------------------------------------- checking
-def _check_name(out: Path, kind: str) -> None:
+def _check_name(out: Path, kind: str, resumable: bool) -> None:
     text = str(out)
     if "\x00" in text:
         raise OutputFolderError(out, "the path contains a NUL character")
@@ -124,6 +82,11 @@ def _check_name(out: Path, kind: str) -> None:
     if len(os.fsencode(text)) > PATH_MAX_BYTES:
         raise OutputFolderError(out, f"the path is {len(os.fsencode(text))} bytes long; at most "
                                      f"{PATH_MAX_BYTES} are allowed")
+    allowed = NAME_MAX_BYTES - len(TMP_PREFIX)
+    if resumable and len(os.fsencode(out.name)) > allowed:
+        raise OutputFolderError(out, f"the folder's name is {len(os.fsencode(out.name))} bytes long; at most "
+                                     f"{allowed} are allowed (the {kind} is written in '{TMP_PREFIX}NAME' first)",
+                                "choose a shorter name")
 
 
 def _check_parent(out: Path) -> None:
@@ -152,13 +115,13 @@ def _describe(info: os.stat_result) -> str:
     return "a device or other special file"
 
 
-def _existing_target(out: Path, kind: str, force: bool) -> str:
-    """What is at ``out`` now: "absent", or with ``force`` "empty" (an empty folder, which is used) or
-    "replace" (a labelmarket folder of this kind); anything else raises :class:`OutputFolderError`."""
+def _existing_folder(out: Path, kind: str) -> tuple[str, bool] | None:
+    """None if nothing is at ``out``; else whether it is an empty folder, and the kind it declares.
+    Anything but a real, readable folder raises :class:`OutputFolderError`."""
     try:
         info = os.lstat(out)
     except FileNotFoundError:
-        return "absent"
+        return None
     except OSError as err:
         raise OutputFolderError(out, f"cannot use it: {err.strerror or err}") from None
     if not stat.S_ISDIR(info.st_mode):
@@ -168,32 +131,80 @@ def _existing_target(out: Path, kind: str, force: bool) -> str:
         empty = not os.listdir(out)
     except OSError as err:
         raise OutputFolderError(out, f"cannot read the existing folder: {err.strerror or err}") from None
+    return ("" if empty else declared_kind(out) or ""), empty
+
+
+def _not_ours(out: Path, found: str, kind: str) -> OutputFolderError:
+    """The refusal of a folder that is not a labelmarket ``kind`` folder (``found`` is the kind it declares)."""
+    if found and found != kind:
+        return OutputFolderError(out, f"already exists and is a labelmarket {found} folder, not a {kind} folder",
+                                 "choose another --out")
+    strays = foreign_entries(out) if found else []
+    held = f" (it holds {strays[0]!r}, which labelmarket did not write)" if strays else ""
+    return OutputFolderError(out, f"already exists and is not a labelmarket output folder{held}",
+                             "labelmarket never replaces it, even with --force; choose another --out")
+
+
+def _existing_target(out: Path, kind: str, force: bool) -> str:
+    """What is at ``out`` now: "absent", or with ``force`` "empty" (an empty folder, which is used) or
+    "replace" (a labelmarket folder of this kind); anything else raises :class:`OutputFolderError`."""
+    existing = _existing_folder(out, kind)
+    if existing is None:
+        return "absent"
+    found, empty = existing
     if empty and not force:
         raise OutputFolderError(out, "already exists (an empty folder)",
                                 "choose another --out, or pass --force to write into it")
     if empty:
         return "empty"
-    found = output_kind(out)
-    if found is None:
-        stray = _foreign_entry(out)
-        held = f" (it holds {stray!r}, which labelmarket did not write)" if stray else ""
-        raise OutputFolderError(out, f"already exists and is not a labelmarket output folder{held}",
-                                "labelmarket never replaces it, even with --force; choose another --out")
-    if found != kind:
-        raise OutputFolderError(out, f"already exists and is a labelmarket {found} folder, not a {kind} folder",
-                                "choose another --out")
+    if found != kind or output_kind(out) != kind:
+        raise _not_ours(out, found, kind)
     if not force:
         raise OutputFolderError(out, f"already exists (a labelmarket {kind} folder)",
                                 "choose another --out, or pass --force to replace it")
     return "replace"
 
 
+def check_path(out: Path | str, kind: str, resumable: bool = False) -> None:
+    """Refuse a path a ``kind`` folder cannot be created at: a bad or over-long name, a path under a file.
+    A ``resumable`` folder's name leaves room for the ``.tmp-`` prefix of its working copy."""
+    out = Path(out)
+    _check_name(out, kind, resumable)
+    _check_parent(out)
+
+
 def check_out(out: Path | str, kind: str, force: bool = False) -> None:
     """Refuse, before any work is done, an ``out`` that a ``kind`` folder cannot be written to."""
+    check_path(out, kind)
+    _existing_target(Path(out), kind, force)
+
+
+def resumable_target(out: Path | str, kind: str) -> str:
+    """What is at ``out`` for a command that resumes its own folder: "absent", "empty" or "resume" (a folder
+    that declares itself of this kind; a user's file in it is kept, and refused only if it is to be replaced).
+    Anything else raises :class:`OutputFolderError`."""
     out = Path(out)
-    _check_name(out, kind)
-    _check_parent(out)
-    _existing_target(out, kind, force)
+    existing = _existing_folder(out, kind)
+    if existing is None:
+        return "absent"
+    found, empty = existing
+    if empty:
+        return "empty"
+    if found != kind:
+        raise _not_ours(out, found, kind)
+    return "resume"
+
+
+def remove_output_folder(folder: Path | str, kind: str) -> None:
+    """Delete a ``kind`` folder labelmarket wrote (to replace it); refuse one holding anything else."""
+    folder = Path(folder)
+    strays = foreign_entries(folder)
+    if declared_kind(folder) != kind or strays:
+        held = f" ({', '.join(strays[:3])})" if strays else ""
+        raise OutputFolderError(folder, f"holds files labelmarket did not write{held}",
+                                "move them away or choose another --out; --force replaces only labelmarket's "
+                                "own files")
+    shutil.rmtree(folder)
 
 
 # --------------------------------------------------------------------------------------------- writing
@@ -293,3 +304,11 @@ def write_manifest(folder: Path, kind: str, manifest: Mapping[str, Any]) -> None
     contents = sorted({*os.listdir(folder), MANIFEST_FILE})
     document = {MARKER_FIELD: kind, **manifest, CONTENTS_FIELD: contents}
     (folder / MANIFEST_FILE).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def write_output_folder(out: Path | str, kind: str, force: bool, write: Callable[[Path], None],
+                        manifest: Mapping[str, Any]) -> None:
+    """Call ``write(staging)`` to fill a staged ``kind`` folder, add the manifest, then rename it to ``out``."""
+    with staged_output_folder(out, kind, force) as staging:
+        write(staging)
+        write_manifest(staging, kind, manifest)

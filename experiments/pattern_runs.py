@@ -15,7 +15,8 @@ ablated, not only the bundled one:
 For ``meta_scale_2025`` the first three equal the bundled files ``no_shock``, ``strong_assurances`` and
 ``talent_loss_only`` (tests/validation/test_pattern_runs.py checks it). A *variant* is a set of dotted
 overrides applied on top of every role (an ablation switch, a calibration candidate); all variants, roles and
-seeds run as one batch on the spawned worker pool with common random numbers.
+seeds run as one batch on the batch engine of the sweeps (``labelmarket.experiments.sweep.engines``) with
+common random numbers.
 """
 
 from __future__ import annotations
@@ -26,14 +27,13 @@ from typing import Any
 
 from labelmarket.experiments.digest import RunDigest, digest_run, largest_rival_client, shock_roles
 from labelmarket.experiments.patterns import StoryCast
-from labelmarket.experiments.worker_pool import spawn_process_pool
+from labelmarket.experiments.sweep.engines import map_in_order
 from labelmarket.scenarios.loader import load_scenario, validate_document
 from labelmarket.scenarios.schema import Assurance, LeadershipDeparture, Scenario
 
 STRONG_ASSURANCE = 0.95      # as scenarios/strong_assurances.toml
 PROBE_TALENT_SHARE = 0.9     # the owner probe: nine tenths of the owned vendor's key talent leaves
 PRECEDENT_SCENARIO = "appen_2024"
-BATCH_RUNS = 4               # runs per worker task (each run takes ~0.1 s)
 
 
 def story_cast(base: str | Path | Scenario = "meta_scale_2025") -> StoryCast:
@@ -92,28 +92,22 @@ def _run_batch(batch: list[Job]) -> list[RunDigest]:
 
 
 def run_variants(specs: Mapping[str, Scenario], variants: Mapping[str, Mapping[str, Any]], seeds: Iterable[int],
-                 workers: int = 1) -> Iterator[tuple[str, dict[str, list[RunDigest]]]]:
+                 workers: int = 1, scheduler: str | None = None) -> Iterator[tuple[str, dict[str, list[RunDigest]]]]:
     """Run every variant x role x seed; yield (variant, role -> digests in seed order), variant by variant.
 
-    The one batch call of validation, ablation, calibration and the robustness map: runs go to spawned
-    workers in small batches, results come back in submission order (identical on one core or many), and a
-    variant is handed over as soon as its runs are done, so callers can reduce it and let the digests go.
+    The one batch call of validation, ablation, calibration and the robustness map: runs go to the batch
+    engine (``workers`` local processes, or the dask cluster at ``scheduler``) in batches, results come back in
+    submission order (identical on one core or many), and a variant is handed over as soon as its runs are
+    done, so callers can reduce it and let the digests go.
     """
     seed_list = list(seeds)
     plan = [(variant, role) for variant in variants for role in specs]
     jobs: list[Job] = [(specs[role], seed, dict(variants[variant]))
                        for variant, role in plan for seed in seed_list]
-    batches = [jobs[i:i + BATCH_RUNS] for i in range(0, len(jobs), BATCH_RUNS)]
-    digests = _stream(batches, workers)
-    for variant in variants:
-        yield variant, {role: [next(digests) for _ in seed_list] for role in specs}
-
-
-def _stream(batches: list[list[Job]], workers: int) -> Iterator[RunDigest]:
-    if workers <= 1:
-        for batch in batches:
-            yield from _run_batch(batch)
-        return
-    with spawn_process_pool(workers) as pool:
-        for part in pool.map(_run_batch, batches):
-            yield from part
+    digests = map_in_order(_run_batch, jobs, workers, scheduler)
+    try:
+        for variant in variants:
+            yield variant, {role: [next(digests) for _ in seed_list] for role in specs}
+        next(digests, None)  # every digest read: lets the engine stop its workers cleanly
+    finally:
+        digests.close()

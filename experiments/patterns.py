@@ -1,4 +1,4 @@
-"""The nine patterns of docs/ODD.md ("Patterns"), checked exactly as ../shared/domain.md writes them.
+"""The nine patterns of docs/ODD.md §1 ("Patterns"), checked exactly as that section defines them.
 
 Pattern-oriented validation (Grimm et al. 2005): each criterion is computed per seed, then judged over seeds:
 by the **median** (the default), **in N % of seeds** (at least that share of seeds meets it) or in **every

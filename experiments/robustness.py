@@ -1,6 +1,6 @@
 """``labelmarket robustness``: each pattern's pass rate over the wide calibration box, and where it breaks.
 
-Points are drawn by Latin hypercube (scipy ``qmc.LatinHypercube``) over every mechanism's parameters in
+Points are drawn by Latin hypercube (the sweeps' sampler, SALib ``latin``) over every mechanism's parameters in
 ``labelmarket.scenarios.mechanisms.CALIBRATION_BOX`` (wide and sourced, never narrowed toward success); each
 point runs the base scenario and every counterfactual the patterns need on seeds 1..N (the same batch call as
 ``validate`` and ``ablate``) and is judged on P1-P9 exactly as ``validate`` judges the defaults. The map is
@@ -18,13 +18,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 from tqdm import tqdm
 
 from labelmarket.experiments.ablate import positive_count, check_base
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, PATTERN_USE, evaluate
-from labelmarket.experiments.result_folder import check_folder, default_folder, manifest, write_folder
+from labelmarket.experiments.output_folder import check_out, default_folder, write_output_folder
+from labelmarket.experiments.provenance import command_line, provenance
+from labelmarket.experiments.sweep.samplers import latin_hypercube
 from labelmarket.scenarios.mechanisms import box_bounds
 
 THIRDS = 3
@@ -35,8 +36,7 @@ def sample_box(n: int, seed: int, bounds: dict[str, tuple[float, float]] | None 
     """``n`` Latin-hypercube points over ``bounds`` (default: the calibration box), rounded to 4 digits."""
     box = bounds or box_bounds()
     names = list(box)
-    low, high = (np.array([box[k][i] for k in names]) for i in (0, 1))
-    points = qmc.scale(qmc.LatinHypercube(d=len(names), seed=seed).random(n), low, high)
+    points = latin_hypercube(box, n, seed)
     return [{k: float(np.clip(float(f"{v:.{SIGNIFICANT_DIGITS}g}"), box[k][0], box[k][1]))
              for k, v in zip(names, p, strict=True)} for p in points]
 
@@ -97,7 +97,7 @@ def robustness(scenario: str, n_points: int, seeds: int, lhs_seed: int, out: Pat
     from labelmarket.experiments.robustness_report import write_robustness_report
 
     folder = out or default_folder("robustness")
-    check_folder(folder, "robustness", force)
+    check_out(folder, "robustness", force)
     check_base(scenario)
     points = sample_box(n_points, lhs_seed)
     started = time.perf_counter()
@@ -105,8 +105,8 @@ def robustness(scenario: str, n_points: int, seeds: int, lhs_seed: int, out: Pat
     seconds = time.perf_counter() - started
     rates = pass_rates(table)
     print(rates.to_string(index=False))
-    write_folder(folder, "robustness", force, lambda tmp: write_robustness_report(tmp, scenario, table, seeds, seconds),
-                 manifest("robustness", scenario=scenario, points=n_points, seeds=list(range(1, seeds + 1)),
+    write_output_folder(folder, "robustness", force, lambda tmp: write_robustness_report(tmp, scenario, table, seeds, seconds),
+                 dict(provenance(command_line("robustness")), scenario=scenario, points=n_points, seeds=list(range(1, seeds + 1)),
                           lhs_seed=lhs_seed, workers=workers, wall_time_s=round(seconds, 1), box=box_bounds()))
     print(f"\n{n_points} points x {seeds} seeds in {seconds:.0f} s; report: {folder / 'report.md'}")
     return 0

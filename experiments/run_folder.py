@@ -11,36 +11,32 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import re
 import shlex
-import subprocess
 import unicodedata
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from importlib import metadata
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from labelmarket.experiments.output_folder import MANIFEST_FILE, staged_output_folder, write_manifest
+from labelmarket.experiments.output_folder import (
+    MANIFEST_FILE,
+    RUNS_DIR,
+    staged_output_folder,
+    utc_stamp,
+    write_manifest,
+)
+from labelmarket.experiments.provenance import git_state, package_versions, utc_now
 from labelmarket.model.runner import RunResult
 from labelmarket.scenarios.loader import scenario_hash, scenario_toml
 
-RUNS_DIR = Path("runs")
 FRAME_FILES = {"market": "market.parquet", "vendors": "vendors.parquet",
                "allocations": "allocations.parquet", "events": "events.parquet", "labs": "labs.parquet"}
 SCENARIO_FILE = "scenario.toml"
 RUN_KIND = "run"
 SLUG_MAX_CHARS = 64
-VERSIONED_PACKAGES = ("labelmarket", "mesa", "numpy", "pandas", "pyarrow", "pydantic")
-REPO_DIR = Path(__file__).resolve().parent.parent
-
-
-def utc_stamp(now: datetime | None = None) -> str:
-    """A compact UTC timestamp for folder names, e.g. ``20250613T091500Z``."""
-    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
 def folder_slug(name: str, max_chars: int = SLUG_MAX_CHARS) -> str:
@@ -64,29 +60,6 @@ def default_run_dir(scenario_name: str, seed: int, root: Path = RUNS_DIR, now: d
 
 
 # ------------------------------------------------------------------------------------------- manifest
-def package_versions() -> dict[str, str]:
-    """Python and the packages whose versions decide a run's numbers."""
-    versions = {"python": platform.python_version()}
-    for name in VERSIONED_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def git_revision(repo: Path = REPO_DIR) -> dict[str, Any] | None:
-    """The commit of the source tree and whether it had uncommitted changes; None outside git."""
-    try:
-        commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
-                                timeout=5, check=True).stdout.strip()
-        status = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
-                                capture_output=True, text=True, timeout=5, check=True).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return {"commit": commit, "dirty": bool(status.strip())}
-
-
 def scheduled_events(result: RunResult) -> dict[str, dict[str, Any]]:
     """Each scheduled (enabled) event of the scenario with its kind and week."""
     return {name: {"kind": event.kind, "week": event.week} for name, event in result.scenario.enabled_events()}
@@ -106,9 +79,9 @@ def build_manifest(result: RunResult, wall_time_s: float | None = None,
         "reference_week": meta.reference_week,
         "events": scheduled_events(result),
         "versions": package_versions(),
-        "git": git_revision(),
+        "git": git_state(),
         "wall_time_s": None if wall_time_s is None else round(wall_time_s, 3),
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_utc": utc_now(),
         "files": {FRAME_FILES[name]: {"rows": int(len(frame)), "columns": list(frame.columns)}
                   for name, frame in result.frames().items()},
     }

@@ -13,15 +13,14 @@ import math
 import os
 import shlex
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from labelmarket.experiments import validation_figures as figures
 from labelmarket.experiments.digest import RunDigest
-from labelmarket.experiments.output_folder import staged_output_folder, write_manifest
+from labelmarket.experiments.output_folder import default_folder, staged_output_folder, write_manifest
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, CheckRow, StoryCast, evaluate
-from labelmarket.experiments.run_folder import RUNS_DIR, git_revision, package_versions, utc_stamp
+from labelmarket.experiments.provenance import provenance
 from labelmarket.scenarios.errors import LabelmarketError, one_line
 
 BASE_SCENARIO = "meta_scale_2025"
@@ -96,8 +95,8 @@ def write_report(folder: Path, rows: list[CheckRow], runs: dict, cast: StoryCast
         f"{seeds} seeds per run (common random numbers across the roles {', '.join(runs)}); {seconds:.0f} s wall "
         f"time; {verdict}; {verdict_line(rows)}. Calibration targets are the patterns the calibration's "
         "rejection step uses; the others are validation only. Each figure shows the median over seeds and the "
-        "10th-90th percentile band; week 0 is the shock. Criteria are defined in docs/ODD.md and "
-        "../shared/domain.md.",
+        "10th-90th percentile band; week 0 is the shock. Criteria are defined in docs/ODD.md §1 "
+        "(Purpose and patterns).",
         "",
         markdown_table(rows),
         "",
@@ -113,7 +112,7 @@ def validate(seeds: int, out: Path | None, workers: int | None, force: bool = Fa
     Bad options and an unusable ``out`` raise :class:`LabelmarketError` before any simulation runs."""
     at_least_one("--seeds", seeds)
     at_least_one("--workers", workers)
-    folder = out if out is not None else RUNS_DIR / f"validation-{utc_stamp()}"
+    folder = out if out is not None else default_folder(VALIDATION_KIND)
     cast = story_cast()
     with staged_output_folder(folder, VALIDATION_KIND, force) as staging:
         started = time.perf_counter()
@@ -129,8 +128,7 @@ def validate(seeds: int, out: Path | None, workers: int | None, force: bool = Fa
             "criteria": [{"pattern": r.pattern, "criterion": r.criterion,
                           "median": float(r.median) if math.isfinite(r.median) else None,
                           "passed": bool(r.passed)} for r in rows],
-            "command": command, "versions": package_versions(), "git": git_revision(),
-            "created_utc": datetime.now(UTC).isoformat(timespec="seconds")})
+            **provenance(command)})
     print(f"report: {one_line(str(folder / 'report.md'))}")
     return 0 if all(r.passed for r in rows) else 1
 

@@ -64,12 +64,12 @@ EVENT_KINDS: dict[str, type] = {"stake": OwnershipChange, "voting": OwnershipCha
 EVENT_FIELDS = {"stake": "stake", "voting": "voting", "assurance_strength": "strength"}
 EVENT_WORDS = {OwnershipChange: "no stake is bought", Assurance: "no assurance is given"}
 
-# (keyword, label, behaviour field) for the behaviour knobs a teacher wants to turn
+# (behaviour parameter, label) for the behaviour knobs a teacher wants to turn; a knob is named by its parameter
 BEHAVIOUR_KNOBS = [
-    ("contagion_weight", "Contagion weight", "contagion_weight"),
-    ("switching_cost", "Switching cost", "switching_cost_scale"),
-    ("vc_appetite", "VC appetite", "vc_appetite"),
-    ("capacity_growth", "Capacity growth", "hiring_rate_per_week"),
+    ("contagion_weight", "Contagion weight"),
+    ("switching_cost_scale", "Switching cost"),
+    ("vc_appetite", "VC appetite"),
+    ("hiring_rate_per_week", "Capacity growth"),
 ]
 
 
@@ -105,9 +105,9 @@ def knobs() -> tuple[Knob, ...]:
     found.append(Knob("assurance_strength", "Assurance strength", "events.{event}.strength", low, high, "0..1",
                       meaning or "Strength of the vendor's promise of neutrality after the deal."))
     specs = {spec.name: spec for spec in parameter_specs()}
-    for name, label, field in BEHAVIOUR_KNOBS:
+    for field, label in BEHAVIOUR_KNOBS:
         spec = specs[field]
-        found.append(Knob(name, label, f"behaviour.{field}", spec.low, spec.high, spec.unit, spec.meaning))
+        found.append(Knob(field, label, f"behaviour.{field}", spec.low, spec.high, spec.unit, spec.meaning))
     return tuple(found)
 
 

@@ -38,11 +38,11 @@ def add_analyze_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
 def analyze_command(args: argparse.Namespace) -> int:
     from labelmarket.experiments.analysis.report import analyze
     from labelmarket.experiments.sweep.cli import one_line
-    from labelmarket.experiments.sweep.spec import SweepError
+    from labelmarket.scenarios.errors import LabelmarketError
 
     try:
         report = analyze(args.run_dir, args.outputs, out=args.out, force=args.force, discover=args.discover)
-    except SweepError as error:
+    except LabelmarketError as error:
         print(f"labelmarket analyze: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except OSError as error:

@@ -1,13 +1,12 @@
 """``analyze(run_dir)``: sensitivity indices, tables, figures and a short summary, in ``RUN_DIR/analysis/``.
 
-The folder is rebuilt from scratch each time (written under a temporary name, then swapped in), so it never
-mixes files from two analyses.
+The folder is rebuilt from scratch each time (an output folder of kind ``analysis``, written under a temporary
+name, then swapped in), so it never mixes files from two analyses.
 """
 
 from __future__ import annotations
 
 import math
-import shutil
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,8 @@ from labelmarket.experiments.analysis.indices import Indices
 from labelmarket.experiments.analysis.tables import markdown_table, write_table
 from labelmarket.experiments.sweep.outputs import halved_name
 from labelmarket.experiments.sweep.results import SweepResults, load_results
-from labelmarket.experiments.sweep import out_folder
+from labelmarket.experiments.output_folder import staged_output_folder
+from labelmarket.experiments.output_kinds import ANALYSIS_IDENTITY_FILE, ANALYSIS_MARK
 from labelmarket.experiments.sweep.spec import SweepError
 from labelmarket.experiments.sweep.store import write_json
 
@@ -52,57 +52,25 @@ def analyze(run_dir: str | Path, outputs: list[str] | None = None, *, seed: int 
             out: str | Path | None = None, force: bool = False, discover: str | None = None) -> AnalysisReport:
     """Analyse a finished sweep folder; return what was written to ``out`` (default ``RUN_DIR/analysis/``).
 
-    The default folder is replaced on each analysis. An explicit ``out`` that exists is refused unless it is
-    empty, or ``force`` is given and it is an analysis folder; anything else is never touched. ``discover`` is
-    a condition such as ``"final_hhi > 2500"`` for PRIM scenario discovery.
+    The default folder is replaced on each analysis. An explicit ``out`` that exists is refused unless ``force``
+    is given and it is empty or an analysis folder; anything else is never touched (``OutputFolderError``).
+    ``discover`` is a condition such as ``"final_hhi > 2500"`` for PRIM scenario discovery.
     """
     results = load_results(run_dir)
     if not results.complete:
         raise SweepError(str(run_dir), "", "the sweep has not finished",
                          "re-run the sweep command to finish it, then analyse")
     final = Path(out) if out is not None else results.run_dir / ANALYSIS_DIR
-    source = str(run_dir)
-    condition = discovery.parse_condition(discover, results.outputs, source) if discover is not None else None
-    _check_out(final, replace=force or out is None, source=source)
-    work = final.with_name(f".tmp-{final.name}")
-    try:
-        if work.exists():
-            out_folder.remove_labelmarket_folder(work, "analysis", source, "--out")
-        work.mkdir(parents=True)
-        write_json(work / out_folder.ANALYSIS_IDENTITY_FILE,
-                   {"kind": out_folder.ANALYSIS_KIND, "sweep": str(results.run_dir.resolve()),
+    condition = discovery.parse_condition(discover, results.outputs, str(run_dir)) if discover is not None else None
+    with staged_output_folder(final, "analysis", force or out is None) as work:
+        write_json(work / ANALYSIS_IDENTITY_FILE,
+                   {"kind": ANALYSIS_MARK, "sweep": str(results.run_dir.resolve()),
                     "written": datetime.now(timezone.utc).isoformat(timespec="seconds")})
         report = _analyze_into(results, work, outputs, seed, condition)
-        if final.exists():
-            out_folder.remove_labelmarket_folder(final, "analysis", source, "--out")
-        work.rename(final)
-    except BaseException as error:
-        if work.exists() and out_folder.existing_kind(work) in ("analysis", "empty"):
-            shutil.rmtree(work, ignore_errors=True)
-        if isinstance(error, OSError):
-            raise out_folder.unwritable(Path(error.filename or final), error, source, "--out") from None
-        raise
     report.folder = final
     report.tables = [final / p.relative_to(work) for p in report.tables]
     report.figures = [final / p.relative_to(work) for p in report.figures]
     return report
-
-
-def _check_out(final: Path, *, replace: bool, source: str) -> None:
-    """The ``--out`` rule for analysis folders, checked before anything is written."""
-    out_folder.check_path(final, source, "--out")
-    kind = out_folder.existing_kind(final)
-    if kind == "analysis" and not replace:
-        raise SweepError(source, "--out", f"{final} already holds an analysis", "pass --force to replace it")
-    strangers = out_folder.foreign_entries(final, "analysis") if kind == "analysis" else []
-    if strangers:
-        raise SweepError(source, "--out", f"{final} holds files labelmarket did not write ({', '.join(strangers[:3])})",
-                         "move them away or choose another folder; only labelmarket's own files are replaced")
-    if kind in ("foreign", "sweep"):
-        raise SweepError(source, "--out", out_folder.describe_foreign(final) if kind == "foreign"
-                         else f"{final} is a sweep folder, not an analysis folder",
-                         "choose another folder; labelmarket replaces only its own analysis folders")
-    out_folder.check_parent_writable(final, source, "--out")
 
 
 def _analyze_into(results: SweepResults, folder: Path, outputs: list[str] | None, seed: int | None,

@@ -1,6 +1,6 @@
 """Batch sweeps over scenario parameters: grid, Latin hypercube, Sobol and Morris designs, resumable.
 
-``from experiments import sweep`` gives this package, and the package is callable::
+``from labelmarket.experiments import sweep`` gives this package, and the package is callable::
 
     from labelmarket.experiments import sweep, load_results
     if __name__ == "__main__":          # in a script: local workers import it again
@@ -10,8 +10,8 @@
 ``sweep(...)`` is :func:`labelmarket.experiments.sweep.runner.run_sweep`; its modules stay reachable as
 ``labelmarket.experiments.sweep.spec`` (the sweep file), ``.samplers`` (the design), ``.targets``, ``.outputs``
 and ``.reporters`` (what a run computes), ``.engines`` and ``.timeouts`` (where and how long runs execute),
-``.store``, ``.out_folder`` and ``.growth`` (the sweep folder), ``.runner``, ``.consolidation`` and
-``.results``.
+``.store`` and ``.growth`` (the sweep folder; its ``--out`` rule is that of
+``labelmarket.experiments.output_folder``), ``.runner``, ``.consolidation`` and ``.results``.
 """
 
 from __future__ import annotations

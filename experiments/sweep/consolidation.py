@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
-import subprocess
 import sys
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from labelmarket.experiments.provenance import SWEEP_PACKAGES, git_state, package_versions, utc_now
 from labelmarket.experiments.sweep.outcome import SweepOutcome
 from labelmarket.experiments.sweep.outputs import SERIES_KEYS
 from labelmarket.experiments.sweep.samplers import Design
@@ -173,7 +170,7 @@ def _manifest(sweep_file, design, runs, target, state, outcome, seconds, weekly_
             "run_s_total": _round(run_seconds.sum()),
         },
         "sessions": sessions,
-        "versions": versions(),
+        "versions": package_versions(SWEEP_PACKAGES),
         "git": git_state(),
         "host": {"platform": platform.platform(), "python": sys.version.split()[0], "cpus": os.cpu_count()},
         "written": utc_now(),
@@ -182,34 +179,3 @@ def _manifest(sweep_file, design, runs, target, state, outcome, seconds, weekly_
 
 def _round(value: float) -> float | None:
     return None if pd.isna(value) else round(float(value), 6)
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def versions() -> dict[str, str | None]:
-    from importlib import metadata
-
-    found: dict[str, str | None] = {}
-    for package in ("labelmarket", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "SALib", "dask", "distributed"):
-        try:
-            found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            found[package] = None
-    return found
-
-
-def git_state() -> dict[str, Any]:
-    """The repository's commit and whether it had uncommitted changes (None outside a git checkout)."""
-    root = Path(__file__).resolve().parents[2]
-    if shutil.which("git") is None:
-        return {"commit": None, "dirty": None}
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                                timeout=10, check=True).stdout.strip()
-        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                                capture_output=True, text=True, timeout=10, check=True).stdout
-    except (subprocess.SubprocessError, OSError):
-        return {"commit": None, "dirty": None}
-    return {"commit": commit, "dirty": bool(status.strip())}

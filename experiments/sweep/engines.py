@@ -1,8 +1,11 @@
 """Where runs execute: in this process, in local worker processes, or on a dask.distributed cluster.
 
-Every engine runs the same top-level function, :func:`evaluate_batch`, on batches of runs and hands the
-records back to the driver, which alone writes the store. So the results do not depend on the engine, and
-workers need no shared file system.
+The one batch engine of labelmarket. An engine runs a top-level function on batches of work
+(:meth:`Engine.map_batches`) and hands each batch's results back to the driver as it completes. A sweep runs
+:func:`evaluate_batch` on its runs and writes the records to its store in the driver, so the results do not
+depend on the engine and workers need no shared file system; validation, calibration, ablation, robustness and
+the ``[expect]`` checks run their batches through :func:`map_in_order`, which puts the results back in
+submission order, so they are identical on one core or many.
 
 - ``sequential``: one run after another in this process (``--workers 1``);
 - ``processes``: ``ProcessPoolExecutor`` with the ``spawn`` start method (the default, one worker per core);
@@ -21,7 +24,8 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -29,6 +33,9 @@ from labelmarket.experiments.sweep.outputs import SERIES_KEYS, WEEKLY_KEY
 from labelmarket.experiments.worker_pool import spawn_process_pool
 
 RunFunction = Callable[[dict[str, Any], int], dict[str, Any]]
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+BatchFunction = Callable[[list[Item]], list[Result]]
 
 
 @dataclass(frozen=True)
@@ -105,8 +112,8 @@ def _scalar(name: str, value: Any) -> float | str:
         raise TypeError(f"output '{name}' must be a number or text, not {type(value).__name__}") from None
 
 
-def batched(tasks: list[RunTask], size: int) -> list[list[RunTask]]:
-    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+def batched(items: list[Item], size: int) -> list[list[Item]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def auto_batch_size(pending: int, workers: int) -> int:
@@ -140,9 +147,15 @@ class Engine:
     stall_timeout_s: float | None = None
     no_workers_timeout_s: float = NO_WORKERS_TIMEOUT_S
 
+    def map_batches(self, function: BatchFunction, batches: Iterable[list[Item]]) -> Iterator[tuple[int, list[Result]]]:
+        """Run the top-level ``function`` on every batch; yield (batch index, its results) as each completes."""
+        for index, batch in enumerate(batches):
+            yield index, function(batch)
+
     def run(self, run_point: RunFunction, batches: Iterable[list[RunTask]]) -> Iterator[list[RunRecord]]:
-        for batch in batches:
-            yield evaluate_batch(run_point, batch)
+        """A sweep's runs: each batch's records, as the batch completes (failures recorded, never raised)."""
+        for _, records in self.map_batches(partial(evaluate_batch, run_point), batches):
+            yield records
 
     def close(self, cancel: bool = False) -> None:
         pass
@@ -180,15 +193,16 @@ class ExecutorEngine(Engine):
         self.worker_environment = worker_environment or {}
         self._futures: list[cf.Future] = []
 
-    def run(self, run_point: RunFunction, batches: Iterable[list[RunTask]]) -> Iterator[list[RunRecord]]:
+    def map_batches(self, function: BatchFunction, batches: Iterable[list[Item]]) -> Iterator[tuple[int, list[Result]]]:
         with child_environment(self.worker_environment):  # a process pool starts its workers on submit
-            self._futures = [self.executor.submit(evaluate_batch, run_point, batch) for batch in batches]
+            self._futures = [self.executor.submit(function, batch) for batch in batches]
+        index_of = {future: index for index, future in enumerate(self._futures)}
         pending = set(self._futures)
         last_progress = time.monotonic()
         while pending:
             done, pending = cf.wait(pending, timeout=WATCH_INTERVAL_S, return_when=cf.FIRST_COMPLETED)
             for future in done:
-                yield future.result()
+                yield index_of[future], future.result()
             if done:
                 last_progress = time.monotonic()
             else:
@@ -342,3 +356,34 @@ def make_engine(workers: int | None = None, scheduler: str | None = None) -> Eng
     if workers <= 1:
         return Engine()
     return process_engine(workers)
+
+
+def in_order(indexed: Iterable[tuple[int, Result]]) -> Iterator[Result]:
+    """Results that arrive as (index, result) in any order, yielded in index order as soon as each can be."""
+    waiting: dict[int, Result] = {}
+    next_index = 0
+    for index, result in indexed:
+        waiting[index] = result
+        while next_index in waiting:
+            yield waiting.pop(next_index)
+            next_index += 1
+
+
+def map_in_order(function: BatchFunction, items: list[Item], workers: int | None = None,
+                 scheduler: str | None = None) -> Iterator[Result]:
+    """``function`` over ``items`` in batches on the engine ``workers`` / ``scheduler`` ask for
+    (:func:`make_engine`); the results come back one per item, in the items' order, as soon as they can.
+
+    ``function`` takes a batch (a list of items) and returns one result per item; it must be a top-level
+    function, because worker processes import it. The engine is closed when the results are all read, and
+    its workers stopped if the reader stops early or an error is raised.
+    """
+    engine = make_engine(workers, scheduler)
+    finished = False
+    try:
+        size = auto_batch_size(len(items), engine.workers)
+        for results in in_order(engine.map_batches(function, batched(items, size))):
+            yield from results
+        finished = True
+    finally:
+        engine.close(cancel=not finished)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from labelmarket.experiments.sweep.samplers import SAMPLE_PREFIX, replicate_seeds, run_key
 from labelmarket.experiments.sweep.spec import SweepError
-from labelmarket.experiments.sweep.store import DESIGN_FILE, MANIFEST_FILE, RESULTS_FILE, STATE_FILE, TMP_MARK, WEEKLY_FILE, SweepStore
+from labelmarket.experiments.sweep.store import DESIGN_FILE, MANIFEST_FILE, RESULTS_FILE, STATE_FILE, TMP_PREFIX, WEEKLY_FILE, SweepStore
 
 #: Columns of ``results.parquet`` that are not outputs.
 ID_COLUMNS = ("point_id", "replicate", "seed", "error", "run_key")
@@ -115,7 +115,7 @@ def load_results(run_dir: str | Path) -> SweepResults:
     parts: ``complete`` is then False, failures are not listed and unfinished runs are absent."""
     run_dir = Path(run_dir)
     if not (run_dir / STATE_FILE).exists():
-        working = run_dir.with_name(TMP_MARK + run_dir.name)
+        working = run_dir.with_name(TMP_PREFIX + run_dir.name)
         if (working / STATE_FILE).exists():
             run_dir = working
         else:

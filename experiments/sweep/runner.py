@@ -11,14 +11,20 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from labelmarket.experiments.sweep import growth, out_folder
+from labelmarket.experiments import output_folder
+from labelmarket.experiments.output_folder import OutputFolderError
+from labelmarket.experiments.output_kinds import declared_kind, read_json_object
+from labelmarket.experiments.sweep import growth
 from labelmarket.experiments.sweep import progress as progress_bar
-from labelmarket.experiments.sweep.consolidation import utc_now, consolidate, git_state
+from labelmarket.experiments.provenance import git_state, utc_now
+from labelmarket.experiments.sweep.consolidation import consolidate
 from labelmarket.experiments.sweep.engines import Engine, RunFunction, RunTask, auto_batch_size, batched, make_engine
 from labelmarket.experiments.sweep.main_guard import check_called_safely
 from labelmarket.experiments.sweep.outcome import SweepOutcome
@@ -29,7 +35,7 @@ from labelmarket.experiments.sweep.store import (
     MANIFEST_FILE,
     STATE_FILE,
     SWEEP_COPY,
-    TMP_MARK,
+    TMP_PREFIX,
     SweepStore,
     describe_changes,
     write_atomically,
@@ -80,13 +86,11 @@ def run_sweep(
     sweep_file = load_sweep(source)
     spec = sweep_file.spec
     final_dir = Path(out) if out is not None else default_out_dir(sweep_file)
-    work_dir = final_dir.with_name(TMP_MARK + final_dir.name)
-    out_folder.check_path(final_dir, sweep_file.source, "--out")
-    for folder in (final_dir, work_dir):
-        if out_folder.existing_kind(folder) == "foreign":
-            raise sweep_file.error("--out", out_folder.describe_foreign(folder),
-                                   "choose another folder; labelmarket replaces only its own sweep folders")
-    out_folder.check_parent_writable(final_dir, sweep_file.source, "--out")
+    work_dir = final_dir.with_name(TMP_PREFIX + final_dir.name)
+    with _as_sweep_error(sweep_file):
+        output_folder.check_path(final_dir, "sweep", resumable=True)
+        for folder in (final_dir, work_dir):
+            output_folder.resumable_target(folder, "sweep")
     if scheduler and engine is None:
         scheduler = check_scheduler(scheduler, sweep_file)
 
@@ -106,8 +110,9 @@ def run_sweep(
     own_engine = engine is None
     engine = engine or make_engine(workers, scheduler)
     try:
-        for folder in stale:
-            out_folder.remove_labelmarket_folder(folder, "sweep", sweep_file.source, "--out")
+        with _as_sweep_error(sweep_file):
+            for folder in stale:
+                output_folder.remove_output_folder(folder, "sweep")
         _claim_work_dir(final_dir, work_dir, sweep_file)
         store = SweepStore(work_dir)
         store.open()
@@ -123,6 +128,15 @@ def run_sweep(
                              engine, own_engine, batch_size, progress, timeout, stall_timeout_s)
     finally:
         store.close()
+
+
+@contextmanager
+def _as_sweep_error(sweep_file: SweepFile) -> Iterator[None]:
+    """Report a refused or unwritable ``--out`` as a :class:`SweepError` of the sweep file's ``--out``."""
+    try:
+        yield
+    except OutputFolderError as error:
+        raise sweep_file.error("--out", f"{error.path}: {error.reason}", error.hint) from None
 
 
 def check_scheduler(address: str, sweep_file: SweepFile) -> str:
@@ -156,9 +170,9 @@ def _compare_with_existing(final_dir: Path, work_dir: Path, sweep_fingerprint: s
     stale: list[Path] = []
     grown = None
     for folder in (final_dir, work_dir):
-        if out_folder.existing_kind(folder) != "sweep":
+        if declared_kind(folder) != "sweep":
             continue
-        state = out_folder.read_identity(folder, STATE_FILE)
+        state = read_json_object(folder / STATE_FILE)
         if state is None or state.get("fingerprint") == sweep_fingerprint:
             continue  # the same sweep, or one killed before it recorded which: resumed
         change = growth.compare(state.get("identity", {}), identity)
@@ -215,7 +229,7 @@ def _claim_work_dir(final_dir: Path, work_dir: Path, sweep_file: SweepFile) -> N
                 final_dir.rmdir()
         work_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise out_folder.unwritable(work_dir, error, sweep_file.source, "--out") from None
+        raise sweep_file.error("--out", f"cannot write {work_dir}: {error.strerror or error}") from None
 
 
 def _run_in_store(

@@ -1,7 +1,8 @@
 """From a sweep spec to the design: the points to run and the seeds to run them with.
 
 - grid: every combination of the parameters' values, the first parameter varying slowest;
-- lhs: SALib ``latin.sample`` (McKay, Beckman & Conover 1979);
+- lhs: SALib ``latin.sample`` (McKay, Beckman & Conover 1979), through :func:`latin_hypercube`, which
+  calibration and the robustness map use too;
 - sobol: SALib ``sobol.sample``, Saltelli's scheme on a scrambled Sobol sequence (Saltelli 2002; 2010);
 - morris: SALib ``morris.sample``, elementary-effect trajectories (Morris 1991; Campolongo et al. 2007).
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,12 +69,12 @@ def build_design(spec: SweepSpec) -> Design:
         points = tuple(dict(zip(names, combo)) for combo in itertools.product(*levels))
         return Design("grid", names, points, None, None)
 
-    from SALib.sample import latin, morris, sobol  # imported here: SALib is slow to import
+    from SALib.sample import morris, sobol  # imported here: SALib is slow to import
 
     problem = salib_problem(spec)
     seed = spec.seed
     if isinstance(d, LatinDesign):
-        matrix = latin.sample(problem, d.samples, seed=seed)
+        matrix = latin_hypercube(dict(zip(problem["names"], problem["bounds"])), d.samples, seed)
     elif isinstance(d, SobolDesign):
         matrix = sobol.sample(problem, d.samples, calc_second_order=d.second_order, scramble=True, seed=seed)
     elif isinstance(d, MorrisDesign):
@@ -82,6 +84,16 @@ def build_design(spec: SweepSpec) -> Design:
     matrix = np.asarray(matrix, dtype=np.float64)
     points = tuple(_point(spec, names, row) for row in matrix)
     return Design(d.method, names, points, matrix, problem)
+
+
+def latin_hypercube(bounds: Mapping[str, Sequence[float]], n: int, seed: int) -> np.ndarray:
+    """``n`` Latin-hypercube points (rows; McKay, Beckman & Conover 1979) over ``bounds`` (name -> low, high),
+    by SALib's ``latin.sample``: labelmarket's one Latin hypercube sampler (sweeps, calibration, robustness).
+    The same bounds, ``n`` and ``seed`` always give the same points."""
+    from SALib.sample import latin  # imported here: SALib is slow to import
+
+    problem = {"num_vars": len(bounds), "names": list(bounds), "bounds": [list(b) for b in bounds.values()]}
+    return np.asarray(latin.sample(problem, n, seed=seed), dtype=np.float64)
 
 
 def _point(spec: SweepSpec, names: tuple[str, ...], row: np.ndarray) -> dict[str, Any]:

@@ -362,7 +362,7 @@ def load_sweep(source: str | Path | dict | SweepSpec | SweepFile, *, name: str =
     shown = str(source)
     if not path.is_file():
         raise SweepError(shown, "", "sweep file not found" if not path.exists() else "not a file",
-                         "pass the path of a .toml sweep file, e.g. experiments/sobol_stake.toml")
+                         "pass the path of a .toml sweep file, e.g. experiments/sobol_shock.toml")
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:

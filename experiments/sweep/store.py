@@ -32,12 +32,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from labelmarket.experiments.output_kinds import MANIFEST_FILE, TMP_PREFIX
+from labelmarket.experiments.output_kinds import SWEEP_IDENTITY_FILE as STATE_FILE
 from labelmarket.experiments.sweep.engines import RunRecord
 from labelmarket.experiments.sweep.spec import SweepError
 
-TMP_MARK = ".tmp-"
-STATE_FILE = "state.json"
-MANIFEST_FILE = "manifest.json"
 RESULTS_FILE = "results.parquet"
 WEEKLY_FILE = "weekly.parquet"
 DESIGN_FILE = "design.parquet"
@@ -46,7 +45,7 @@ SWEEP_COPY = "sweep.toml"
 
 def write_atomically(path: Path, write: Any) -> None:
     """Call ``write(temporary_path)``, then rename the temporary file onto ``path`` (atomic on POSIX)."""
-    temporary = path.with_name(f"{path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    temporary = path.with_name(f"{path.name}{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
         write(temporary)
         os.replace(temporary, path)
@@ -155,7 +154,7 @@ class SweepStore:
         removed = 0
         for folder in (self.root, self.failures, *self._part_folders()):
             for entry in os.scandir(folder):
-                if TMP_MARK in entry.name and entry.is_file():
+                if TMP_PREFIX in entry.name and entry.is_file():
                     os.unlink(entry.path)
                     removed += 1
         return removed
@@ -171,14 +170,14 @@ class SweepStore:
         for folder in self._part_folders():
             for entry in os.scandir(folder):
                 name = entry.name
-                if name.endswith(".parquet") and name.count(".") == 1 and TMP_MARK not in name:
+                if name.endswith(".parquet") and name.count(".") == 1 and TMP_PREFIX not in name:
                     keys.add(name[: -len(".parquet")])
         return keys
 
     def failed_keys(self) -> set[str]:
         if not self.failures.exists():
             return set()
-        return {e.name[:-5] for e in os.scandir(self.failures) if e.name.endswith(".json") and TMP_MARK not in e.name}
+        return {e.name[:-5] for e in os.scandir(self.failures) if e.name.endswith(".json") and TMP_PREFIX not in e.name}
 
     # -- writing runs ----------------------------------------------------------------------------------------
     def write_record(self, record: RunRecord, params: dict[str, Any]) -> None:

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from labelmarket.experiments import run_folder
-from labelmarket.experiments.cli import main
+from labelmarket.experiments.cli import OWN_COMMANDS, build_parser, main
+from labelmarket.experiments.output_folder import write_manifest
 from labelmarket.model.recorder import (ALLOCATION_COLUMNS, EVENT_COLUMNS, LAB_COLUMNS, MARKET_COLUMNS,
                                         VENDOR_COLUMNS)
 from labelmarket.scenarios.loader import bundled_scenarios, load_scenario, scenario_hash
@@ -54,7 +55,7 @@ def test_the_manifest_says_how_the_frames_were_made(tmp_path, capsys):
     assert manifest["events"] == {"alpha_stake": {"kind": "ownership_change", "week": 10}}
     assert manifest["overrides"] == {"behaviour.contagion_weight": 0.3}
     assert {"python", "labelmarket", "mesa", "numpy", "pandas", "pyarrow"} <= set(manifest["versions"])
-    assert manifest["git"] is None or len(manifest["git"]["commit"]) == 40
+    assert manifest["git"]["commit"] is None or len(manifest["git"]["commit"]) == 40
     assert manifest["wall_time_s"] >= 0
     assert manifest["replay"] == f"labelmarket run {out / 'scenario.toml'} --seed 4 --weeks 15"
     assert manifest["files"]["market.parquet"] == {"rows": 16, "columns": MARKET_COLUMNS}
@@ -133,13 +134,6 @@ def test_synthetic_markets_run_when_the_generator_exists(tmp_path, capsys):
     assert pd.read_parquet(out / "allocations.parquet").lab.nunique() == 6
 
 
-def test_synthetic_without_the_generator_is_a_clear_error(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "labelmarket.scenarios.synthetic", None)  # as if scenarios/synthetic.py were missing
-    assert main(["run", "--synthetic", "labs=5,vendors=2", "--out", str(tmp_path / "x")]) == 2
-    assert "scenarios/synthetic.py" in capsys.readouterr().err
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_the_console_script_runs_and_exits_zero(tmp_path):
     out = tmp_path / "run"
     done = subprocess.run([str(CONSOLE_SCRIPT), "run", "toy", "--weeks", "4", "--out", str(out)],
@@ -186,3 +180,15 @@ def test_help_lists_the_subcommands(capsys):
     text = capsys.readouterr().out
     for command in ("run", "check", "scenarios", "validate", "sweep", "analyze", "viz"):
         assert command in text
+
+
+def test_summary_of_another_kind_of_output_folder_is_one_line(tmp_path, capsys):
+    write_manifest(tmp_path, "validation", {})
+    assert main(["summary", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a run folder (it is a labelmarket validation folder)" in err
+
+
+def test_summary_parses_without_the_other_commands():
+    assert "summary" in OWN_COMMANDS, "`labelmarket summary` starts without importing the batch commands"
+    assert build_parser(["summary", "x"]).parse_args(["summary", "x"]).run_dir == "x"

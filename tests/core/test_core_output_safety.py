@@ -385,7 +385,8 @@ def test_the_core_dependencies_need_no_dashboard_or_cluster_package():
         assert package not in core, package
     extras = project["optional-dependencies"]
     assert any("solara" in d for d in extras["viz"]) and any("distributed" in d for d in extras["dask"])
-    assert extras["all"] == ["labelmarket[viz,dask]"] and "labelmarket[viz,dask]" in extras["test"]
+    assert any("ema-workbench" in d for d in extras["ema"]), "analyze --discover names the extra 'ema'"
+    assert extras["all"] == ["labelmarket[viz,dask,ema]"] and "labelmarket[viz,dask]" in extras["test"]
 
 
 def test_a_file_added_between_the_last_check_and_the_move_is_kept(tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from labelmarket.experiments.sweep.spec import SweepError
+from labelmarket.experiments.output_folder import OutputFolderError
 
 from labelmarket.experiments import load_results, sweep
 from labelmarket.experiments.analysis import analyze
@@ -65,7 +65,7 @@ def test_a_second_analysis_replaces_the_first_but_never_a_users_file(ishigami_ru
     analyze(ishigami_run, ["y"])
     assert not (ishigami_run / "analysis" / "stale.md").exists(), "the default analysis folder is rebuilt"
     (ishigami_run / "analysis" / "notes.txt").write_text("mine")
-    with pytest.raises(SweepError, match="holds files labelmarket did not write"):
+    with pytest.raises(OutputFolderError, match="'notes.txt', which labelmarket did not write"):
         analyze(ishigami_run, ["y"])
     assert (ishigami_run / "analysis" / "notes.txt").read_text() == "mine"
 

@@ -52,7 +52,7 @@ def test_a_folder_with_a_users_files_is_refused_even_with_force(tmp_path, capsys
     (thesis / "ch1.tex").write_text("precious")
     path = write_sweep(tmp_path, TINY)
     code, err = run_cli(capsys, str(path), "--out", str(thesis), *(["--force"] if force else []))
-    assert code == 2 and "--out" in err and "not a labelmarket folder" in err
+    assert code == 2 and "--out" in err and "not a labelmarket output folder" in err
     assert only(thesis) == ["ch1.tex"] and (thesis / "ch1.tex").read_text() == "precious"
     assert only(tmp_path) == ["sweep.toml", "thesis"], "nothing is created"
 
@@ -66,7 +66,7 @@ def test_a_file_a_fifo_and_a_symlink_are_refused_with_force(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     link = tmp_path / "link"
     link.symlink_to(tmp_path / "empty")
-    for target, says in ((regular, "is a file"), (fifo, "device or special file"), (link, "symbolic link")):
+    for target, says in ((regular, "is a file"), (fifo, "special file"), (link, "symbolic link")):
         code, err = run_cli(capsys, str(path), "--out", str(target), "--force")
         assert code == 2 and says in err, err
     assert regular.read_text() == "a,b\n" and fifo.is_fifo() and link.is_symlink() and not any((tmp_path / "empty").iterdir())
@@ -104,19 +104,33 @@ def test_an_analysis_out_folder_follows_the_same_rule(tmp_path, capsys):
     mine.mkdir()
     (mine / "paper.md").write_text("draft")
     assert analyze_main([str(out), "--out", str(mine), "--force"]) == 2
-    assert "not a labelmarket folder" in capsys.readouterr().err and only(mine) == ["paper.md"]
+    assert "not a labelmarket output folder" in capsys.readouterr().err and only(mine) == ["paper.md"]
     report = tmp_path / "report"
     assert analyze_main([str(out), "--out", str(report)]) == 0
     assert analyze_main([str(out), "--out", str(report)]) == 2
-    assert "already holds an analysis" in capsys.readouterr().err
+    assert "(a labelmarket analysis folder)" in capsys.readouterr().err
     assert analyze_main([str(out), "--out", str(report), "--force"]) == 0
     assert (report / "summary.md").exists() and (report / "analysis.json").exists()
+
+
+def test_discovery_without_ema_workbench_names_the_extra(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "sw"
+    assert run_cli(capsys, str(write_sweep(tmp_path, TINY)), "--out", str(out))[0] == 0
+    output = load_results(out).outputs[0]
+    monkeypatch.setitem(sys.modules, "ema_workbench", None)  # as if the extra were not installed
+    monkeypatch.setitem(sys.modules, "ema_workbench.analysis.prim", None)
+    assert analyze_main([str(out), "--discover", f"{output} > 0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'labelmarket[ema]'" in err
+    assert not (out / "analysis").exists()
 
 
 def test_a_name_too_long_or_with_nul_is_one_line(tmp_path, capsys):
     path = write_sweep(tmp_path, TINY)
     code, err = run_cli(capsys, str(path), "--out", str(tmp_path / ("x" * 300)))
-    assert code == 2 and "longer than 250 bytes" in err
+    assert code == 2 and "300 bytes long" in err
+    code, err = run_cli(capsys, str(path), "--out", str(tmp_path / ("x" * 252)))
+    assert code == 2 and "at most 250 are allowed" in err, "the working copy '.tmp-NAME' must fit too"
     with pytest.raises(SweepError, match="NUL"):
         sweep(TINY, out=tmp_path / "a\x00b", progress=False)
     assert only(tmp_path) == ["sweep.toml"]
@@ -192,7 +206,7 @@ def test_missing_dask_names_the_extra(tmp_path, capsys, monkeypatch):
 def test_a_path_under_a_file_is_one_line(tmp_path, capsys):
     path = write_sweep(tmp_path, TINY, "s.toml")
     code, err = run_cli(capsys, str(path), "--out", str(tmp_path / "s.toml" / "sw"))
-    assert code == 2 and "which is a file, not a folder" in err
+    assert code == 2 and "s.toml is a file, not a folder" in err
     assert only(tmp_path) == ["s.toml"]
 
 

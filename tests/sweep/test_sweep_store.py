@@ -39,6 +39,7 @@ def test_a_sweep_writes_results_weekly_design_and_manifest(tmp_path):
     assert manifest["counts"] == {"points": 6, "replications": 2, "runs": 12, "unique_runs": 12, "ok": 12, "failed": 0}
     assert manifest["resolved"]["sweep"]["design"]["method"] == "grid"
     assert manifest["versions"]["pandas"] == pd.__version__
+    assert {"python", "labelmarket", "mesa", "SALib", "dask"} <= set(manifest["versions"]), "one provenance writer"
     assert "commit" in manifest["git"] and manifest["timings"]["run_s_mean"] > 0
     assert (out / "sweep.toml").exists() and (out / "design.parquet").exists()
 
@@ -180,7 +181,7 @@ def test_one_folder_takes_one_sweep_at_a_time(tmp_path):
 def test_a_folder_that_is_not_a_sweep_is_left_alone(tmp_path):
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
-    with pytest.raises(SweepError, match="is not a labelmarket folder"):
+    with pytest.raises(SweepError, match="is not a labelmarket output folder"):
         run(toy_sweep("grid"), tmp_path / "mine")
 
 
