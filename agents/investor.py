@@ -308,17 +308,21 @@ def fund_vendor(s: MarketState, b: Behaviour, k: int, j: int, ticket_musd: float
 
 
 def entrant_fit(s: MarketState, j: int) -> np.ndarray:
-    """(L,) fit of a new entrant ``j`` under the market-at-rest rule (D35, D45): a newcomer is an outside option no
-    better known than the least-known vendor of its segment, so each lab gives it the lowest fit it gives any other
-    vendor of that segment (of any vendor, if the segment has no other). Its quality, trust and price then count
-    on top, as for every vendor. Without this a newcomer had fit 0, far above the rest fit of the vendors a lab
-    does not use, and drew spend from a market at rest."""
+    """(L,) outside-option fit of vendor ``j`` under the market-at-rest rule (D35, D45): a newcomer is an outside
+    option no better known than the least-known vendor of its segment that the lab does not use, so each lab gives
+    it the lowest fit it gives such a vendor (any unused vendor if none is of its segment; any other vendor if the
+    lab uses them all). Its quality, trust and price then count on top, as for every vendor. Without this a
+    newcomer had fit 0, far above the rest fit of the vendors a lab does not use, and drew spend from a market at
+    rest. A lab that ends a contract in full gives the vendor the same outside-option fit (D46,
+    ``labelmarket.model.events.apply_event``)."""
     others = np.arange(s.n_vendors) != j
-    same = others & (s.segment == s.segment[j])
-    pool = same if same.any() else others
+    unused = others[None, :] & (s.spend_musd <= 0)
+    same = unused & (s.segment == s.segment[j])[None, :]
+    pool = np.where(same.any(axis=1, keepdims=True), same,
+                    np.where(unused.any(axis=1, keepdims=True), unused, others[None, :]))
     if not pool.any():
         return np.zeros(s.n_labs)
-    return s.fit[:, pool].min(axis=1)
+    return np.min(np.where(pool, s.fit, np.inf), axis=1)
 
 
 def found_entrant(s: MarketState, b: Behaviour, rng: np.random.Generator, k: int, segment: str,
