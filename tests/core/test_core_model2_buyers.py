@@ -351,3 +351,12 @@ def test_with_contagion_as_information_a_client_lost_for_other_reasons_does_not_
         return float(s.contagion[1, 0])
     assert contagion(0.0) > 0.1
     assert contagion(1.0) == 0.0
+
+
+def test_inquiries_survive_a_rounding_negative_spend_with_no_routine_scanning():
+    """D47: with routine_inquiries = 0, a spend of -1e-16 left by notice arithmetic made the Poisson rate of a
+    lab's inquiries negative and crashed the run (found by the ablation of routine inquiries, seed 6)."""
+    from labelmarket.model.runner import run_scenario
+
+    result = run_scenario(load_scenario("meta_scale_2025", {"behaviour.routine_inquiries": 0.0}), seed=6)
+    assert len(result.market) == 105
