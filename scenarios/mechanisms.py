@@ -117,10 +117,10 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("pause", "7.3.5", "an alarmed lab pauses the work it gives notice on at once",
               {"pause_on": 0.0}, (), "domain.md: Google cut ties 'at once'", ("P1",)),
     Mechanism("trust from experience", "7.2.4", "trust follows what a vendor delivered to the lab",
-              {"experience_weight": 0.0}, ("experience_weight", "experience_rate_per_week"), "Oliver 1980",
+              {"experience_weight": 0.0}, ("experience_weight",), "Oliver 1980",
               ("P7",)),
     Mechanism("breach memory", "7.2.4", "a neutrality breach is remembered per pair",
-              {"breach_weight": 0.0}, ("breach_weight", "breach_threshold", "breach_memory_weeks"),
+              {"breach_weight": 0.0}, ("breach_weight",),
               "Kim et al. 2004; Lewicki & Bunker 1996", ("P1", "P7")),
     Mechanism("contagion as information", "7.2.2", "peers' exits weigh on labs with weak own signals, only at a "
               "vendor whose neutrality is in question", {"contagion_information_on": 0.0}, (),

@@ -44,7 +44,9 @@ def test_a_market_at_rest_stays_at_rest_with_routine_inquiries(seed):
 
 def test_without_the_rest_fit_routine_inquiries_move_the_resting_market():
     """The pre-2.0 rule (fit 0 for unused vendors) is what drifts: the switch is what makes the difference."""
-    model = MarketModel("no_shock", rng=1, weeks=104).run()
+    pre_2_0 = load_scenario("no_shock", {"behaviour.rest_fit_on": 0.0, "behaviour.routine_inquiries": 0.3,
+                                         "behaviour.segment_fit_weight": 0.0})  # the pre-2.0 rule, set explicitly
+    model = MarketModel(pre_2_0, rng=1, weeks=104).run()
     assert _largest_move_share(model) >= 0.10
 
 
