@@ -58,7 +58,7 @@ def test_the_rest_fit_keeps_unused_vendors_below_the_menu_cost_even_when_all_are
     s, b = model.state, model.behaviour
     current = s.spend_musd > 0
     value = vendor_value(b, s.quality, s.trust, s.price_index, s.fit, s.switching_cost, current,
-                         s.lab_owned_stake())
+                         s.lab_owned_stake(), s.segment_match() if b.segment_fit_weight else None)  # as the rule
     target = choice.diversified_split(value, np.ones_like(current), b.choice_intensity, b.dependence_aversion)
     placed = s.spend_musd.sum(axis=1)
     wanted = np.maximum(target * placed[:, None] - s.spend_musd, 0.0).sum(axis=1)
