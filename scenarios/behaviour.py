@@ -97,12 +97,12 @@ class Behaviour(BaseModel):
     captive_bonus: float = _param(
         0.3, 0.0, 10.0, "value per unit stake",
         "Value a strategic owner's lab adds to a vendor it owns, per unit stake (captive demand).")
-    # ===== Model 2.0, buyers' side (D35-D39). Every switch defaults OFF: the pre-2.0 model, bit for bit. =====
+    # ===== Model 2.0, buyers' side (D35-D39). On by default since D45; each switch at 0 gives the pre-2.0 rule. =====
     # --- A market at rest: unused vendors' fit calibrated against the menu cost (D35)
     rest_fit_on: float = _param(
         1.0, 0.0, 1.0, "switch (0 off, 1 on)",
         "1: the initial fit of a vendor a lab does not use keeps it below the menu cost at rest (an outside "
-        "option); 0: fit 0 for unused vendors (pre-2.0 rule, to be removed once calibrated).")
+        "option); 0: fit 0 for unused vendors (the pre-2.0 rule).")
     rest_share_of_menu_cost: float = _param(
         0.5, 0.0, 1.0, "share of min_move_share",
         "Combined split a lab gives at rest to all vendors it does not use, as a share of the menu cost "
@@ -187,8 +187,9 @@ class Behaviour(BaseModel):
         40.0, 0.0, 1000.0, "$M/yr",
         "Capacity-equivalent visibility every vendor has in labs' searches, so small vendors get found.")
 
-    # === Model 2.0, sellers and owners (docs/ODD.md 7.5.6-7.5.8, 7.6, 7.7.1). Every switch defaults OFF: the
-    #     default values reproduce the pre-2.0 model exactly; experiments/presets/model2_sellers.toml turns them on.
+    # === Model 2.0, sellers and owners (docs/ODD.md 7.5.6-7.5.8, 7.6, 7.7.1). On by default since D45 at the
+    #     starting values of experiments/presets/model2_sellers.toml; each switch at 0 (captive_floor at 1) gives
+    #     the pre-2.0 rule.
     # --- 3b. Vendors price against utilisation and churn (Tirole 1988 ch. 7; Sanchez-Cartas 2018)
     price_speed: float = _param(
         0.5, 0.0, 5.0, "log price per unit utilisation gap per review",
@@ -238,8 +239,8 @@ class Behaviour(BaseModel):
     # --- 4b. The strategic owner decides (Salop & O'Brien 2000; Allain, Chambolle & Rey 2016)
     captive_floor: float = _param(
         0.0, 0.0, 1.0, "switch 0/1",
-        "1: the owner's lab never cuts spend at a vendor its investor owns (the pre-2.0 floor, removed once "
-        "calibration lands); 0: no floor, the captive-volume decision acts instead.")
+        "1: the owner's lab never cuts spend at a vendor its investor owns (the pre-2.0 floor, off since D45); 0: no "
+        "floor, the captive-volume decision acts instead.")
     captive_stake_weight: float = _param(
         1.0, 0.0, 10.0, "value per unit stake x margin",
         "Captive-volume switch and weight: how much the owner's lab values the profit its stake earns on work "
