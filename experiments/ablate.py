@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from labelmarket.experiments.arguments import at_least_one
 from labelmarket.experiments.digest import largest_rival_client, shock_roles
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CheckRow, evaluate
@@ -169,25 +170,16 @@ def ablate(scenario: str, seeds: int, out: Path | None, workers: int, force: boo
     return 0
 
 
-def positive_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
 
 def add_ablate_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("ablate", help="switch each mechanism off in turn; which patterns it carries",
                                    description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", nargs="?", default="meta_scale_2025", metavar="SCENARIO",
                         help="a bundled scenario with an ownership shock, or a .toml path (default: meta_scale_2025)")
-    parser.add_argument("--seeds", type=positive_count, default=10, metavar="N", help="seeds 1..N (default 10)")
+    parser.add_argument("--seeds", type=at_least_one, default=10, metavar="N", help="seeds 1..N (default 10)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="report folder (default runs/ablation-<UTC time>)")
-    parser.add_argument("--workers", type=positive_count, default=os.cpu_count() or 1, metavar="N",
+    parser.add_argument("--workers", type=at_least_one, default=os.cpu_count() or 1, metavar="N",
                         help="processes (default: all cores)")
     parser.add_argument("--force", action="store_true", help="replace an existing labelmarket folder at --out")
     parser.add_argument("--mechanism", action="append", choices=[m.name for m in switchable()], metavar="NAME",

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from labelmarket.experiments.arguments import shown, whole_number
 from labelmarket.scenarios.errors import LabelmarketError, one_line
 from labelmarket.scenarios.limits import MAX_WEEKS
 
@@ -64,29 +65,6 @@ class OneLineErrors(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------------------------------- argument types
-def _whole(minimum: int, maximum: int | None = None):
-    """An argument type for a whole number from ``minimum`` to ``maximum``."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {_shown(text)}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        if maximum is not None and value > maximum:
-            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {_shown(text)}")
-        return value
-
-    return parse
-
-
-def _shown(text: str) -> str:
-    """A user's argument in a message: escaped, quoted, and cut if long."""
-    from labelmarket.scenarios.errors import quoted
-
-    return quoted(text if len(text) <= 40 else text[:40] + "...")
-
-
 def parse_synthetic(text: str) -> dict[str, int]:
     """``labs=N,vendors=M`` -> {"labs": N, "vendors": M}."""
     sizes: dict[str, int] = {}
@@ -94,15 +72,15 @@ def parse_synthetic(text: str) -> dict[str, int]:
         key, sep, value = part.partition("=")
         key = key.strip()
         if not sep or key not in ("labs", "vendors") or key in sizes:
-            raise argparse.ArgumentTypeError(f"expected labs=N,vendors=M, got {_shown(text)}")
+            raise argparse.ArgumentTypeError(f"expected labs=N,vendors=M, got {shown(text)}")
         try:
             sizes[key] = int(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{key} must be a whole number, got {_shown(value.strip())}") from None
+            raise argparse.ArgumentTypeError(f"{key} must be a whole number, got {shown(value.strip())}") from None
         if sizes[key] < 1:
             raise argparse.ArgumentTypeError(f"{key} must be at least 1, got {sizes[key]}")
     if set(sizes) != {"labs", "vendors"}:
-        raise argparse.ArgumentTypeError(f"expected labs=N,vendors=M, got {_shown(text)}")
+        raise argparse.ArgumentTypeError(f"expected labs=N,vendors=M, got {shown(text)}")
     return sizes
 
 
@@ -257,8 +235,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     run.add_argument("scenario", nargs="?", metavar="SCENARIO",
                      help="a bundled scenario name (see `labelmarket scenarios`) or a .toml path "
                           "(default: meta_scale_2025)")
-    run.add_argument("--seed", type=_whole(0), metavar="N", help="random seed (default: the scenario's meta.seed)")
-    run.add_argument("--weeks", type=_whole(1, MAX_WEEKS), metavar="N",
+    run.add_argument("--seed", type=whole_number(0), metavar="N", help="random seed (default: the scenario's meta.seed)")
+    run.add_argument("--weeks", type=whole_number(1, MAX_WEEKS), metavar="N",
                      help=f"weeks to simulate, at most {MAX_WEEKS:,} (default: the scenario's meta.horizon_weeks)")
     run.add_argument("--set", action="append", metavar="KEY=VALUE",
                      help="override a scenario field by dotted path, e.g. --set behaviour.contagion_weight=0.4 "

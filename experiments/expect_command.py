@@ -17,18 +17,10 @@ import sys
 import time
 from pathlib import Path
 
+from labelmarket.experiments.arguments import at_least_one
+
 EXIT_PASSED, EXIT_FAILED = 0, 1
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
-
-
-def _at_least_one(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def expect_command(args: argparse.Namespace) -> int:
@@ -82,9 +74,9 @@ def add_test_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("targets", nargs="*", metavar="SCENARIO|FOLDER",
                         help="scenario files, bundled names or folders (every scenario file directly in them); "
                              "default: the bundled scenarios")
-    parser.add_argument("--seeds", type=_at_least_one, metavar="N",
+    parser.add_argument("--seeds", type=at_least_one, metavar="N",
                         help="seeds 1..N for every check (default: each check's `seeds`, else 10)")
     parser.add_argument("--junit", metavar="FILE", help="write a JUnit XML report to FILE")
-    parser.add_argument("--workers", type=_at_least_one, default=os.cpu_count() or 1, metavar="N",
+    parser.add_argument("--workers", type=at_least_one, default=os.cpu_count() or 1, metavar="N",
                         help="worker processes (default: all cores)")
     parser.set_defaults(handler=expect_command)

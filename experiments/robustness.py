@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from labelmarket.experiments.ablate import positive_count, check_base
+from labelmarket.experiments.ablate import check_base
+from labelmarket.experiments.arguments import at_least_one
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, PATTERN_USE, evaluate
 from labelmarket.experiments.output_folder import check_out, default_folder, write_output_folder
@@ -117,13 +118,13 @@ def add_robustness_parser(subparsers: argparse._SubParsersAction) -> None:
                                    description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", nargs="?", default="meta_scale_2025", metavar="SCENARIO",
                         help="a bundled scenario with an ownership shock, or a .toml path (default: meta_scale_2025)")
-    parser.add_argument("--points", type=positive_count, default=256, metavar="N",
+    parser.add_argument("--points", type=at_least_one, default=256, metavar="N",
                         help="Latin-hypercube points (default 256)")
-    parser.add_argument("--seeds", type=positive_count, default=5, metavar="N", help="seeds 1..N per point (default 5)")
+    parser.add_argument("--seeds", type=at_least_one, default=5, metavar="N", help="seeds 1..N per point (default 5)")
     parser.add_argument("--lhs-seed", type=int, default=2025, metavar="N", help="seed of the sampler (default 2025)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="report folder (default runs/robustness-<UTC time>)")
-    parser.add_argument("--workers", type=positive_count, default=os.cpu_count() or 1, metavar="N",
+    parser.add_argument("--workers", type=at_least_one, default=os.cpu_count() or 1, metavar="N",
                         help="processes (default: all cores)")
     parser.add_argument("--force", action="store_true", help="replace an existing labelmarket folder at --out")
     parser.set_defaults(handler=lambda args: robustness(args.scenario, args.points, args.seeds, args.lhs_seed,

@@ -13,12 +13,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from labelmarket.experiments.arguments import at_least_one
+from labelmarket.scenarios.errors import one_line
+
 SHOWN_FAILURES = 10
 
-
-def one_line(text: str) -> str:
-    """A message on one line: newlines and other control characters are shown escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def add_sweep_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -30,7 +29,7 @@ def add_sweep_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         "Local worker processes by default; a dask.distributed cluster with --scheduler.",
     )
     parser.add_argument("sweep_file", metavar="SWEEP.toml", help="the sweep file")
-    parser.add_argument("--workers", type=_positive, metavar="N",
+    parser.add_argument("--workers", type=at_least_one, metavar="N",
                         help="local worker processes (default: one per core; 1 runs in this process)")
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                         help="run on this dask.distributed scheduler instead of local processes")
@@ -45,21 +44,12 @@ def add_sweep_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     parser.add_argument("--stall-timeout", type=_seconds, metavar="SECONDS",
                         help="stop (finished runs kept; re-run to resume) when no run finishes for this long, or "
                              "a dask cluster has no workers for this long (default: 60 s without workers)")
-    parser.add_argument("--batch-size", type=_positive, metavar="K",
+    parser.add_argument("--batch-size", type=at_least_one, metavar="K",
                         help="runs per task sent to a worker (default: chosen from the sweep size)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(handler=sweep_command)
     return parser
 
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _seconds(text: str) -> float:
