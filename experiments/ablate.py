@@ -170,7 +170,6 @@ def ablate(scenario: str, seeds: int, out: Path | None, workers: int, force: boo
     return 0
 
 
-
 def add_ablate_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("ablate", help="switch each mechanism off in turn; which patterns it carries",
                                    description=__doc__.split("\n\n")[0])

@@ -106,9 +106,11 @@ def robustness(scenario: str, n_points: int, seeds: int, lhs_seed: int, out: Pat
     seconds = time.perf_counter() - started
     rates = pass_rates(table)
     print(rates.to_string(index=False))
-    write_output_folder(folder, "robustness", force, lambda tmp: write_robustness_report(tmp, scenario, table, seeds, seconds),
-                 dict(provenance(command_line("robustness")), scenario=scenario, points=n_points, seeds=list(range(1, seeds + 1)),
-                          lhs_seed=lhs_seed, workers=workers, wall_time_s=round(seconds, 1), box=box_bounds()))
+    manifest = dict(provenance(command_line("robustness")), scenario=scenario, points=n_points,
+                    seeds=list(range(1, seeds + 1)), lhs_seed=lhs_seed, workers=workers,
+                    wall_time_s=round(seconds, 1), box=box_bounds())
+    write_output_folder(folder, "robustness", force,
+                        lambda tmp: write_robustness_report(tmp, scenario, table, seeds, seconds), manifest)
     print(f"\n{n_points} points x {seeds} seeds in {seconds:.0f} s; report: {folder / 'report.md'}")
     return 0
 
