@@ -14,7 +14,8 @@ import numpy as np
 
 from labelmarket.agents import choice, perception
 from labelmarket.agents.actor import MarketActor
-from labelmarket.agents.vendor import churn_share, lose_talent, note_breach
+from labelmarket.agents.lab import routine_inquiry_rate
+from labelmarket.agents.vendor import churn_share, expected_sales_contacts, lose_talent, note_breach
 from labelmarket.model.event_log import EventKind, LogEntry
 from labelmarket.model.state import MarketState
 from labelmarket.scenarios.behaviour import Behaviour
@@ -306,6 +307,24 @@ def fund_vendor(s: MarketState, b: Behaviour, k: int, j: int, ticket_musd: float
     s.cash_musd[j] += ticket_musd
 
 
+def entrant_fit(s: MarketState, j: int) -> np.ndarray:
+    """(L,) outside-option fit of vendor ``j`` under the market-at-rest rule (D35, D45): a newcomer is an outside
+    option no better known than the least-known vendor of its segment that the lab does not use, so each lab gives
+    it the lowest fit it gives such a vendor (any unused vendor if none is of its segment; any other vendor if the
+    lab uses them all). Its quality, trust and price then count on top, as for every vendor. Without this a
+    newcomer had fit 0, far above the rest fit of the vendors a lab does not use, and drew spend from a market at
+    rest. A lab that ends a contract in full gives the vendor the same outside-option fit (D46,
+    ``labelmarket.model.events.apply_event``)."""
+    others = np.arange(s.n_vendors) != j
+    unused = others[None, :] & (s.spend_musd <= 0)
+    same = unused & (s.segment == s.segment[j])[None, :]
+    pool = np.where(same.any(axis=1, keepdims=True), same,
+                    np.where(unused.any(axis=1, keepdims=True), unused, others[None, :]))
+    if not pool.any():
+        return np.zeros(s.n_labs)
+    return np.min(np.where(pool, s.fit, np.inf), axis=1)
+
+
 def found_entrant(s: MarketState, b: Behaviour, rng: np.random.Generator, k: int, segment: str,
                   ticket_musd: float) -> tuple[int, LogEntry]:
     """Create a neutral entrant with drawn capacity and quality, funded by the ticket; returns its index and
@@ -316,6 +335,12 @@ def found_entrant(s: MarketState, b: Behaviour, rng: np.random.Generator, k: int
     name = f"Neutral entrant {s.entrant_count + 1}"
     owner = {s.investor_names[k]: Owner(stake=ENTRANT_FUND_STAKE, voting=True)}
     j = s.add_vendor(name, segment, capacity, quality, 1.0, ticket_musd, owner)
+    if b.rest_fit_on:
+        s.fit[:, j] = entrant_fit(s, j)
+        # D45: like the incumbents at the start, a newcomer's inquiry averages start at what a resting market sends
+        # it (routine scanning and its own sales contacts), so its mere arrival does not look like a boom
+        baseline = float(routine_inquiry_rate(s, b)[j] + expected_sales_contacts(s, b)[j])
+        s.inquiries_short_ema[j] = s.inquiries_long_ema[j] = baseline
     s.stake_paid_musd[j, k] = ticket_musd
     s.entrants_this_week += 1
     s.entrant_count += 1

@@ -225,7 +225,8 @@ def send_inquiries(s: MarketState, b: Behaviour, rng: np.random.Generator, rows:
     neutrality. Inquired vendors join the lab's considered set.
     """
     unhappy = perception.dissatisfaction(s.spend_musd[rows], s.trust[rows], b.aspiration_trust)
-    count = rng.poisson(b.routine_inquiries + b.search_breadth * unhappy)
+    # a spend of -1e-16 left by floating-point notice arithmetic must not make the rate negative (D47)
+    count = rng.poisson(np.maximum(b.routine_inquiries + b.search_breadth * unhappy, 0.0))
     candidates, log_weight = inquiry_targets(s, b, rows)
     chosen = choice.sample_without_replacement(log_weight, candidates, count, rng)
     s.inquiries += chosen.sum(axis=0)

@@ -125,6 +125,10 @@ def apply_event(s: MarketState, b: Behaviour, rng: np.random.Generator, event: E
         case ContractEnd():
             i, j = s.lab_names.index(event.lab), s.vendor_names.index(event.vendor)
             ended = _end_contract(s, i, j, event.share)
+            if b.rest_fit_on and event.share >= 1.0:
+                # D46: a lab that ends a contract in full treats the vendor as an outside option, like every vendor
+                # it does not use (D35), so a routine inquiry or a sales call does not bring the work straight back
+                s.fit[i, j] = investor.entrant_fit(s, j)[i]
             return [LogEntry(EventKind.CONTRACT_END, event.lab, event.vendor, ended, contract_share=event.share)]
         case DemandChange():  # model 2.0 (buyers)
             segment = None if event.segment is None else WORK_SEGMENTS.index(event.segment)

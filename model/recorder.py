@@ -23,7 +23,7 @@ VENDOR_COLUMNS = ["week", "vendor", "revenue_musd", "share", "capacity_musd", "q
                   "price_index"]  # model 2.0, sellers: vendors set their prices
 ALLOCATION_COLUMNS = ["week", "lab", "vendor", "spend_musd", "trust", "perceived_neutrality"]
 EVENT_COLUMNS = ["week", "kind", "actor", "target", "amount_musd", "cause", *DRIVER_COLUMNS]
-LAB_COLUMNS = ["week", "lab", "budget_musd", "unplaced_musd", "wariness"]
+LAB_COLUMNS = ["week", "lab", "budget_musd", "unplaced_musd", "wariness", "paused_musd"]
 NULLABLE_DTYPES = {"other_destinations": "Int64", "rival_voting": "boolean", "voting": "boolean"}
 
 
@@ -61,7 +61,7 @@ class Recorder:
         if self.allocations and week % self.allocations_every_weeks == 0:
             self.allocation_blocks.append((week, s.spend_musd.copy(), s.trust.copy(),
                                            s.perceived_neutrality.copy()))
-        self.lab_blocks.append(np.stack([s.budget_musd, s.unplaced_musd, s.wariness]))
+        self.lab_blocks.append(np.stack([s.budget_musd, s.unplaced_musd, s.wariness, s.paused_musd.sum(axis=1)]))
 
     def log(self, week: int, entries: list[LogEntry]) -> None:
         """Keep event-log entries, stamped with the week they belong to."""
@@ -112,7 +112,8 @@ class Recorder:
         return pd.DataFrame({
             "week": np.repeat(np.asarray(self.vendor_weeks, dtype=np.int64), n_labs),
             "lab": np.tile(np.asarray(lab_names, dtype=object), len(self.lab_blocks)),
-            "budget_musd": values[0], "unplaced_musd": values[1], "wariness": values[2]})
+            "budget_musd": values[0], "unplaced_musd": values[1], "wariness": values[2],
+            "paused_musd": values[3]})  # model 2.0 (D37): contracts paused under notice, held but not spent
 
     def event_frame(self) -> pd.DataFrame:
         """One row per logged entry: the structured fields, with the cause rendered in words."""

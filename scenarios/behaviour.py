@@ -89,7 +89,7 @@ class Behaviour(BaseModel):
         0.6, 0.0, 1.0, "trust",
         "Trust a lab aspires to; the spend-weighted shortfall below it is the lab's dissatisfaction.")
     routine_inquiries: float = _param(
-        0.3, 0.0, 10.0, "inquiries per review",
+        2.0, 0.0, 10.0, "inquiries per review",
         "Expected inquiries a satisfied lab sends at a review (routine market scanning).")
     search_breadth: float = _param(
         40.2, 0.0, 50.0, "inquiries per unit dissatisfaction",
@@ -97,40 +97,40 @@ class Behaviour(BaseModel):
     captive_bonus: float = _param(
         0.3, 0.0, 10.0, "value per unit stake",
         "Value a strategic owner's lab adds to a vendor it owns, per unit stake (captive demand).")
-    # ===== Model 2.0, buyers' side (D35-D39). Every switch defaults OFF: the pre-2.0 model, bit for bit. =====
+    # ===== Model 2.0, buyers' side (D35-D39). On by default since D45; each switch at 0 gives the pre-2.0 rule. =====
     # --- A market at rest: unused vendors' fit calibrated against the menu cost (D35)
     rest_fit_on: float = _param(
-        0.0, 0.0, 1.0, "switch (0 off, 1 on)",
+        1.0, 0.0, 1.0, "switch (0 off, 1 on)",
         "1: the initial fit of a vendor a lab does not use keeps it below the menu cost at rest (an outside "
-        "option); 0: fit 0 for unused vendors (pre-2.0 rule, to be removed once calibrated).")
+        "option); 0: fit 0 for unused vendors (the pre-2.0 rule).")
     rest_share_of_menu_cost: float = _param(
         0.5, 0.0, 1.0, "share of min_move_share",
         "Combined split a lab gives at rest to all vendors it does not use, as a share of the menu cost "
         "(even if they became current vendors); only with rest_fit_on = 1.")
     # --- Segments: buyers need work in segments, vendors serve some at some quality (D36)
     segment_fit_weight: float = _param(
-        0.0, 0.0, 10.0, "value per unit segment match",
+        1.0, 0.0, 10.0, "value per unit segment match",
         "Value a lab adds to a vendor per unit of segment match (how well it serves the lab's work); it also "
         "spreads the rest shares of unused vendors by match. 0 = segments play no part (pre-2.0).")
     # --- Contracts: notice periods and pauses (D37)
     notice_weeks: float = _param(
-        0.0, 0.0, 26.0, "weeks",
+        4.0, 0.0, 26.0, "weeks",
         "Notice a lab must give before spend it cuts leaves a vendor; the freed money is then placed along its "
         "target split. 0 = moves take effect at once (pre-2.0).")
     pause_on: float = _param(
-        0.0, 0.0, 1.0, "switch (0 off, 1 on)",
+        1.0, 0.0, 1.0, "switch (0 off, 1 on)",
         "1: a lab whose trust in a vendor is below its alarm level pauses the work it gives notice on at once "
         "(the vendor's revenue stops, the contract is held until the notice ends). Acts only with notice_weeks > 0.")
     # --- Trust learned from experience, and breaches remembered per pair (D38)
     experience_weight: float = _param(
-        0.0, 0.0, 5.0, "trust per unit quality surprise",
+        1.0, 0.0, 5.0, "trust per unit quality surprise",
         "How much a lab's trust in a vendor it uses follows what that vendor delivered to it against what it "
         "expected (quality - expected quality). 0 = trust reads only public quality x neutrality (pre-2.0).")
     experience_rate_per_week: float = _param(
         0.1, 0.0, 1.0, "1/week",
         "Weekly rate at which a lab's expected quality of a vendor it uses follows the quality delivered.")
     breach_weight: float = _param(
-        0.0, 0.0, 1.0, "share of trust per unit breach",
+        0.3, 0.0, 1.0, "share of trust per unit breach",
         "Share of the trust a lab can have in a vendor that a remembered breach removes. 0 = no breach "
         "memory (pre-2.0).")
     breach_threshold: float = _param(
@@ -140,7 +140,7 @@ class Behaviour(BaseModel):
         104.0, 1.0, 1040.0, "weeks", "Time constant over which a remembered breach fades.")
     # --- Contagion as information (item 7 of the model 2.0 issue; D38)
     contagion_information_on: float = _param(
-        0.0, 0.0, 1.0, "switch (0 off, 1 on)",
+        1.0, 0.0, 1.0, "switch (0 off, 1 on)",
         "1: peers' exits weigh on a lab in proportion to the weakness of its own signal about the vendor "
         "(its exposure relative to the most exposed lab's), and only at a vendor whose neutrality is in "
         "question (some lab is exposed); 0: every lab weighs them alike (pre-2.0).")
@@ -187,11 +187,12 @@ class Behaviour(BaseModel):
         40.0, 0.0, 1000.0, "$M/yr",
         "Capacity-equivalent visibility every vendor has in labs' searches, so small vendors get found.")
 
-    # === Model 2.0, sellers and owners (docs/ODD.md 7.5.6-7.5.8, 7.6, 7.7.1). Every switch defaults OFF: the
-    #     default values reproduce the pre-2.0 model exactly; experiments/presets/model2_sellers.toml turns them on.
+    # === Model 2.0, sellers and owners (docs/ODD.md 7.5.6-7.5.8, 7.6, 7.7.1). On by default since D45 at the
+    #     starting values of experiments/presets/model2_sellers.toml; each switch at 0 (captive_floor at 1) gives
+    #     the pre-2.0 rule.
     # --- 3b. Vendors price against utilisation and churn (Tirole 1988 ch. 7; Sanchez-Cartas 2018)
     price_speed: float = _param(
-        0.0, 0.0, 5.0, "log price per unit utilisation gap per review",
+        0.5, 0.0, 5.0, "log price per unit utilisation gap per review",
         "Pricing switch and speed: how far a vendor moves its log price per unit of (utilisation - target "
         "utilisation - churn) at a price review; 0 keeps every price constant (the pre-2.0 model).")
     price_max_change_per_quarter: float = _param(
@@ -205,7 +206,7 @@ class Behaviour(BaseModel):
         2.0, 1.0, 10.0, "price index", "Highest price index a vendor's own pricing goes to.")
     # --- 3c. Vendors direct sales effort at buyers who value them
     sales_intensity: float = _param(
-        0.0, 0.0, 20.0, "sales contacts per week per unit sales pressure",
+        4.0, 0.0, 20.0, "sales contacts per week per unit sales pressure",
         "Sales switch and intensity: contacts a vendor makes per week per unit of idle capacity share plus "
         "churn; 0 means no sales effort (the pre-2.0 model).")
     sales_cost_musd_per_contact: float = _param(
@@ -216,7 +217,7 @@ class Behaviour(BaseModel):
         "least as much as its weakest current vendor.")
     # --- 3d. Vendors decide assurances (Salop & O'Brien 2000: control versus financial interest)
     assurance_decided_strength: float = _param(
-        0.0, 0.0, 1.0, "strength 0..1",
+        0.5, 0.0, 1.0, "strength 0..1",
         "Assurance switch: strength of an assurance a vendor decides to give before credibility discounts; 0 "
         "means only scheduled assurances (the pre-2.0 model).")
     assurance_cost_musd: float = _param(
@@ -237,11 +238,11 @@ class Behaviour(BaseModel):
         "Credibility kept per assurance already given: repeated promises have diminishing effect.")
     # --- 4b. The strategic owner decides (Salop & O'Brien 2000; Allain, Chambolle & Rey 2016)
     captive_floor: float = _param(
-        1.0, 0.0, 1.0, "switch 0/1",
-        "1: the owner's lab never cuts spend at a vendor its investor owns (the pre-2.0 floor, removed once "
-        "calibration lands); 0: no floor, the captive-volume decision acts instead.")
+        0.0, 0.0, 1.0, "switch 0/1",
+        "1: the owner's lab never cuts spend at a vendor its investor owns (the pre-2.0 floor, off since D45); 0: no "
+        "floor, the captive-volume decision acts instead.")
     captive_stake_weight: float = _param(
-        0.0, 0.0, 10.0, "value per unit stake x margin",
+        1.0, 0.0, 10.0, "value per unit stake x margin",
         "Captive-volume switch and weight: how much the owner's lab values the profit its stake earns on work "
         "sent to the owned vendor, against the quality it gives up; 0 means no captive shifts.")
     captive_shift_share: float = _param(
@@ -251,12 +252,12 @@ class Behaviour(BaseModel):
         33.0, 1.0, 100.0, "valuation / revenue run-rate",
         "Multiple at which a strategic owner values its stake (Meta-Scale 2025: $29B / $870M revenue).")
     divest_threshold: float = _param(
-        0.0, 0.0, 1.0, "share of price paid",
+        0.3, 0.0, 1.0, "share of price paid",
         "Divestment switch: a strategic owner sells its stake when its value falls below this share of the "
         "price it paid; 0 means it never decides to sell (the pre-2.0 model).")
     # --- 4c. Venture funds perceive for themselves (Nanda & Rhodes-Kropf 2013; Gompers & Lerner 2004)
     fund_own_perception: float = _param(
-        0.0, 0.0, 1.0, "switch 0/1",
+        1.0, 0.0, 1.0, "switch 0/1",
         "1: funds judge neutrality from ownership and news and weigh revenue growth; 0: they borrow the labs' "
         "budget-weighted perceived neutrality (the pre-2.0 model).")
     fund_owner_discount: float = _param(

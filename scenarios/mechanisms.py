@@ -80,8 +80,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
               {"price_weight": 0.0}, ("price_weight",), "Tirole 1988 ch. 7", ()),
     Mechanism("captive bonus", "7.3.3", "the owner's lab values the vendor it owns more",
               {"captive_bonus": 0.0}, ("captive_bonus",), "Allain, Chambolle & Rey 2016", ("P8",)),
-    Mechanism("captive floor", "7.3.5", "the owner's lab never cuts spend at the vendor it owns "
-              "(keep_captive_spend): a rule with no switch", None, (), "none (a hard rule)", ("P8",)),
     Mechanism("routine inquiries", "7.3.2", "satisfied labs still scan the market at reviews",
               {"routine_inquiries": 0.0}, ("routine_inquiries",), "Kirman & Vriend 2001", ("P3",)),
     Mechanism("dissatisfied search", "7.3.2", "search rises with dissatisfaction",
@@ -108,6 +106,41 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("venture entry", "7.7.4", "hot-market deals found new neutral entrants", {"vc_entry_share": 0.0},
               ("vc_entry_share", "entrant_capacity_musd", "entrant_quality_mean"), "Nanda & Rhodes-Kropf 2013",
               ("P4", "P5")),
+    # ===== Model 2.0 (D35-D44; on by default since D45) =====
+    Mechanism("market at rest (rest fit)", "7.3.3", "unused vendors' fit keeps them below the menu cost at rest; "
+              "entrants start as outside options", {"rest_fit_on": 0.0}, ("rest_share_of_menu_cost",),
+              "Berry 1994 (inversion of market shares)", ("P6",)),
+    Mechanism("segment fit", "7.3.3", "moves go to vendors that serve the lab's segments",
+              {"segment_fit_weight": 0.0}, ("segment_fit_weight",), "domain.md: markets have segments", ("P2", "P6")),
+    Mechanism("notice periods", "7.3.5", "cut spend leaves a vendor only after notice",
+              {"notice_weeks": 0.0}, ("notice_weeks",), "Farrell & Klemperer 2007 (contract terms)", ("P9",)),
+    Mechanism("pause", "7.3.5", "an alarmed lab pauses the work it gives notice on at once",
+              {"pause_on": 0.0}, (), "domain.md: Google cut ties 'at once'", ("P1",)),
+    Mechanism("trust from experience", "7.2.4", "trust follows what a vendor delivered to the lab",
+              {"experience_weight": 0.0}, ("experience_weight",), "Oliver 1980",
+              ("P7",)),
+    Mechanism("breach memory", "7.2.4", "a neutrality breach is remembered per pair",
+              {"breach_weight": 0.0}, ("breach_weight",),
+              "Kim et al. 2004; Lewicki & Bunker 1996", ("P1", "P7")),
+    Mechanism("contagion as information", "7.2.2", "peers' exits weigh on labs with weak own signals, only at a "
+              "vendor whose neutrality is in question", {"contagion_information_on": 0.0}, (),
+              "Bikhchandani, Hirshleifer & Welch 1992", ("P9",)),
+    Mechanism("vendor pricing", "7.5.6", "vendors price against utilisation and churn",
+              {"price_speed": 0.0}, ("price_speed", "price_max_change_per_quarter"),
+              "Tirole 1988 ch. 7; Sanchez-Cartas 2018", ("P5",)),
+    Mechanism("sales effort", "7.5.7", "vendors with idle capacity or lost clients pursue buyers who value them",
+              {"sales_intensity": 0.0}, ("sales_intensity", "sales_pilot_share"), "Farrell & Klemperer 2007",
+              ("P3", "P9")),
+    Mechanism("decided assurances", "7.5.8", "a vendor whose clients' neutrality falls may issue an assurance",
+              {"assurance_decided_strength": 0.0}, ("assurance_decided_strength",), "Salop & O'Brien 2000",
+              ("P7",)),
+    Mechanism("captive volume", "7.6.1", "the owner's lab weighs its stake's profit against quality",
+              {"captive_stake_weight": 0.0}, ("captive_stake_weight",), "Allain, Chambolle & Rey 2016", ("P8",)),
+    Mechanism("divestment", "7.6.2", "the owner sells when its stake's value falls below a threshold",
+              {"divest_threshold": 0.0}, ("divest_threshold",), "Salop & O'Brien 2000", ()),
+    Mechanism("funds' own perception", "7.7.1", "funds judge neutrality from ownership and news, and weigh growth",
+              {"fund_own_perception": 0.0}, ("fund_owner_discount", "fund_news_weight", "fund_growth_weight"),
+              "Nanda & Rhodes-Kropf 2013; Gompers & Lerner 2004", ("P4",)),
 )
 
 
@@ -174,6 +207,29 @@ CALIBRATION_BOX: dict[str, BoxRange] = {
     "entrant_capacity_musd": BoxRange(5.0, 80.0, "seed-stage to Handshake-size launches (domain.md: ~$50M ARR "
                                       "within four months)"),
     "entrant_quality_mean": BoxRange(0.5, 0.85, "from clearly worse than every incumbent to near Surge"),
+    # ===== Model 2.0 parameters (D45) =====
+    "rest_share_of_menu_cost": BoxRange(0.1, 0.9, "unused vendors together draw a tenth to nine tenths of the menu "
+                                        "cost at rest (any value below 1 keeps the market at rest by construction)"),
+    "segment_fit_weight": BoxRange(0.0, 3.0, "segments play no part to a vendor serving none of the lab's work "
+                                   "losing three times the quality term"),
+    "notice_weeks": BoxRange(0.0, 13.0, "no notice to a quarter (services contracts: 30-90 days' notice)"),
+    "experience_weight": BoxRange(0.0, 2.0, "no learning to a quality surprise counting twice against trust "
+                                  "(Oliver 1980)"),
+    "breach_weight": BoxRange(0.0, 0.6, "no breach memory to a breach removing 60 % of the trust a lab can place"),
+    "price_speed": BoxRange(0.0, 2.0, "constant prices to a 10-point utilisation gap moving the price 20 % "
+                            "(within the quarterly cap)"),
+    "price_max_change_per_quarter": BoxRange(0.01, 0.15, "list prices moving 1 % to 15 % a quarter"),
+    "sales_intensity": BoxRange(0.0, 10.0, "no sales effort to about 2.5 contacts a week at 25 % idle capacity"),
+    "sales_pilot_share": BoxRange(0.01, 0.15, "a pilot of 1 % to 15 % of the buyer's budget"),
+    "assurance_decided_strength": BoxRange(0.0, 1.0, "only scheduled assurances to a full-strength promise"),
+    "captive_stake_weight": BoxRange(0.0, 3.0, "no captive shifts to the stake's profit weighing three times a unit "
+                                     "of quality"),
+    "divest_threshold": BoxRange(0.0, 0.6, "never sells to selling when the stake is worth under 60 % of its price"),
+    "fund_owner_discount": BoxRange(0.5, 4.0, "a 50 % strategic stake costs a quarter to all of a vendor's "
+                                    "neutrality in funds' eyes"),
+    "fund_news_weight": BoxRange(0.0, 3.0, "funds ignore client exits to reading a third of revenue lost as no "
+                                 "neutrality left"),
+    "fund_growth_weight": BoxRange(0.0, 3.0, "funds ignore growth to growth tripling a vendor's appeal"),
 }
 
 

@@ -30,6 +30,12 @@ PINNED_BEHAVIOUR: dict[str, float] = {
     "vc_appetite": 1.0, "vc_base_deal_rate_per_week": 0.02, "vc_herding": 6.0, "vc_ticket_share": 0.08,
     "vc_entry_share": 0.35, "vc_valuation_multiple": 12.0, "entrant_capacity_musd": 20.0,
     "entrant_quality_mean": 0.7, "inquiry_visibility_floor_musd": 40.0,
+    # model 2.0 switches at their pre-2.0 values (the rule tests were written against these; D45 turned them on
+    # by default): a test of a model 2.0 rule switches its own mechanism on
+    "rest_fit_on": 0.0, "segment_fit_weight": 0.0, "notice_weeks": 0.0, "pause_on": 0.0, "experience_weight": 0.0,
+    "breach_weight": 0.0, "contagion_information_on": 0.0, "price_speed": 0.0, "sales_intensity": 0.0,
+    "assurance_decided_strength": 0.0, "captive_floor": 1.0, "captive_stake_weight": 0.0, "divest_threshold": 0.0,
+    "fund_own_perception": 0.0,
 }
 QUIET_VC = {"vc_base_deal_rate_per_week": 0.0}  # no venture deals: isolates the rule under test
 

@@ -69,5 +69,6 @@ def test_labs_parquet_accounts_for_each_labs_budget(shock_run):
     placed = shock_run.allocations.groupby(["week", "lab"], sort=False).spend_musd.sum().reset_index()
     labs = shock_run.labs.merge(placed, on=["week", "lab"], how="left")
     assert len(labs) == len(shock_run.labs) == (shock_run.weeks + 1) * shock_run.labs.lab.nunique()
-    assert np.allclose(labs.spend_musd + labs.unplaced_musd, labs.budget_musd, rtol=1e-9)
+    # model 2.0 (D37): a paused contract is held, not spent: budget = spend + paused + unplaced
+    assert np.allclose(labs.spend_musd + labs.paused_musd + labs.unplaced_musd, labs.budget_musd, rtol=1e-9)
     assert (shock_run.labs.wariness.between(0.0, 1.0)).all() and shock_run.labs.wariness.max() > 0

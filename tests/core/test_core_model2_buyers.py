@@ -44,7 +44,9 @@ def test_a_market_at_rest_stays_at_rest_with_routine_inquiries(seed):
 
 def test_without_the_rest_fit_routine_inquiries_move_the_resting_market():
     """The pre-2.0 rule (fit 0 for unused vendors) is what drifts: the switch is what makes the difference."""
-    model = MarketModel("no_shock", rng=1, weeks=104).run()
+    pre_2_0 = load_scenario("no_shock", {"behaviour.rest_fit_on": 0.0, "behaviour.routine_inquiries": 0.3,
+                                         "behaviour.segment_fit_weight": 0.0})  # the pre-2.0 rule, set explicitly
+    model = MarketModel(pre_2_0, rng=1, weeks=104).run()
     assert _largest_move_share(model) >= 0.10
 
 
@@ -56,7 +58,7 @@ def test_the_rest_fit_keeps_unused_vendors_below_the_menu_cost_even_when_all_are
     s, b = model.state, model.behaviour
     current = s.spend_musd > 0
     value = vendor_value(b, s.quality, s.trust, s.price_index, s.fit, s.switching_cost, current,
-                         s.lab_owned_stake())
+                         s.lab_owned_stake(), s.segment_match() if b.segment_fit_weight else None)  # as the rule
     target = choice.diversified_split(value, np.ones_like(current), b.choice_intensity, b.dependence_aversion)
     placed = s.spend_musd.sum(axis=1)
     wanted = np.maximum(target * placed[:, None] - s.spend_musd, 0.0).sum(axis=1)
@@ -351,3 +353,12 @@ def test_with_contagion_as_information_a_client_lost_for_other_reasons_does_not_
         return float(s.contagion[1, 0])
     assert contagion(0.0) > 0.1
     assert contagion(1.0) == 0.0
+
+
+def test_inquiries_survive_a_rounding_negative_spend_with_no_routine_scanning():
+    """D47: with routine_inquiries = 0, a spend of -1e-16 left by notice arithmetic made the Poisson rate of a
+    lab's inquiries negative and crashed the run (found by the ablation of routine inquiries, seed 6)."""
+    from labelmarket.model.runner import run_scenario
+
+    result = run_scenario(load_scenario("meta_scale_2025", {"behaviour.routine_inquiries": 0.0}), seed=6)
+    assert len(result.market) == 105

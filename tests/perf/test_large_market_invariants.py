@@ -24,6 +24,7 @@ def weekly_states():
         s = model.state
         snapshots.append({
             "week": model.week, "spend": s.spend_musd.copy(), "unplaced": s.unplaced_musd.copy(),
+            "paused": s.paused_musd.copy(),
             "budget": s.budget_musd.copy(), "trust": s.trust.copy(), "neutrality": s.perceived_neutrality.copy(),
             "exposure": s.exposure.copy(), "capacity": s.capacity_musd.copy(), "cash": s.cash_musd.copy(),
             "stake": s.stake.copy(), "active": s.active.copy(), "quality": s.quality.copy(),
@@ -40,9 +41,11 @@ def test_the_market_runs_its_horizon_and_the_shock_happens(weekly_states):
 
 
 def test_spend_is_conserved_every_week(weekly_states):
-    """Each lab's allocations plus its unplaced money equal its budget."""
+    """Each lab's allocations plus its paused contracts (model 2.0, D37: held, not spent) plus its unplaced money
+    equal its budget."""
     for snap in weekly_states[2]:
-        np.testing.assert_allclose(snap["spend"].sum(axis=1) + snap["unplaced"], snap["budget"],
+        np.testing.assert_allclose(snap["spend"].sum(axis=1) + snap["paused"].sum(axis=1) + snap["unplaced"],
+                                   snap["budget"],
                                    rtol=1e-9, atol=1e-9, err_msg=f"week {snap['week']}")
 
 
@@ -73,7 +76,8 @@ def test_recorded_frames_agree_with_the_state(weekly_states):
     assert scenario.record.allocations, "this size keeps the labs x vendors frame"
     last = frames["allocations"].query("week == @WEEKS")
     np.testing.assert_allclose(last.groupby("lab", sort=False)["spend_musd"].sum().to_numpy()
-                               + snapshots[-1]["unplaced"], snapshots[-1]["budget"], rtol=1e-9)
+                               + snapshots[-1]["paused"].sum(axis=1) + snapshots[-1]["unplaced"],
+                               snapshots[-1]["budget"], rtol=1e-9)
     market = frames["market"]
     assert len(market) == WEEKS + 1
     assert market[["hhi", "cr1", "cr4", "unmet_musd", "switched_musd"]].notna().all().all()

@@ -130,7 +130,7 @@ def test_ablate_end_to_end_on_the_toy_scenario(tmp_path, capsys):
     assert layoffs_capacity["value"] == 0.0 and not layoffs_capacity["passed"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seeds"] == [1, 2] and manifest["switches"]["layoffs"] == {"behaviour.layoff_rate_per_week": 0.0}
-    assert "captive floor" in manifest["without_switch"]
+    assert manifest["without_switch"] == ["neutrality opinion dynamics", "vendor choice"]  # the captive floor is off (D45)
     assert "## What carries what" in (out / "report.md").read_text()
     assert not list(tmp_path.glob(".tmp-*"))
 

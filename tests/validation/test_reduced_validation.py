@@ -1,12 +1,12 @@
 """A reduced validation inside `make test`: the calibrated scenario against P1-P9 at 20 seeds.
 
-The full check is `labelmarket validate` (30 seeds). The patterns were revised for model 2.0 and made
-stricter; the pre-2.0 model fails some of them (docs/calibration.md, "Pre-2.0 baseline"). Those criteria are
-listed, once, in ``KNOWN_FAILING_BEFORE_MODEL_2``: every other criterion must pass, and every listed one must
-still fail, so the list cannot rot: when model 2.0 makes one pass, this test fails until it is removed.
-Three passing criteria sit on a knife-edge at these seeds and may need the list when the rules change: P2's
-Microsoft cut (median 0.743 here, 0.767 at 30 seeds, against 0.75), P4's entry (exactly 80 % of seeds here)
-and P9's other labs' cut at Appen (0.22 here, 0.30 at 10 seeds, against 0.25).
+The full check is `labelmarket validate` (30 seeds). Model 2.0 is on by default (D45); the criteria it still
+fails are listed, once, in ``KNOWN_FAILING``, each with the reason docs/calibration.md gives ("What the model does
+not reproduce, and why"): every other criterion must pass, and every listed one must still fail, so the list
+cannot rot: when a change makes one pass, this test fails until it is removed. P5's HHI ratio is a calibration
+target that no candidate of the calibration passed together with the others; the rest are validation-only and
+were never tuned to. P4's entry is on a knife-edge: it passes here (exactly 80 % of seeds 1-20) and fails at the
+30 seeds of `labelmarket validate` (73 %).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, sto
 from labelmarket.experiments.patterns import evaluate
 
 REDUCED_SEEDS = range(1, 21)
-KNOWN_FAILING_BEFORE_MODEL_2 = {
-    "P2.xAI.cut",          # xAI cuts ~88 % of its Scale spend: more than the 25-75 % "in part"
-    "P3.Labelbox.base",    # pre-shock inquiries are ~0.04 a week, not >= 2: the surge rests on one or two
+KNOWN_FAILING = {
+    "P2.Microsoft.cut",    # Microsoft cuts ~86 % of its Scale spend with the frontier labs' shared inputs: not "in part"
+    "P3.Labelbox.base",    # pre-shock inquiries ~1.5 a week with the cohorts, short of 2 ...
     "P3.Handshake.base",
-    "P6.hhi",              # without the shock the HHI drifts ~6 % by week 52 (routine-review drift)
-    "P6.moves",            # ... and labs move most of their spend away from some vendor in every seed
-    "P8.no_floor",         # keep_captive_spend forbids the owner's lab to cut: P8 is guaranteed by a rule
+    "P3.Labelbox.surge",   # ... and the shock raises them only ~1.5x, not > 3x
+    "P3.Handshake.surge",
+    "P5.hhi",              # HHI ratio ~0.78 at week 52 (needs <= 0.75)
 }
 
 
@@ -34,8 +34,8 @@ def test_calibrated_scenario_against_p1_to_p9_at_20_seeds():
     assert all(r.applicable for r in rows)
     failing = {r.key for r in rows if not r.passed}
     described = {r.key: f"{r.criterion}: {r.over} {r.value:.3g}" for r in rows}
-    unexpected = sorted(failing - KNOWN_FAILING_BEFORE_MODEL_2)
+    unexpected = sorted(failing - KNOWN_FAILING)
     assert not unexpected, "criteria failing at 20 seeds:\n" + "\n".join(described[k] for k in unexpected)
-    now_passing = sorted(KNOWN_FAILING_BEFORE_MODEL_2 - failing)
-    assert not now_passing, ("these criteria pass now; remove them from KNOWN_FAILING_BEFORE_MODEL_2:\n"
+    now_passing = sorted(KNOWN_FAILING - failing)
+    assert not now_passing, ("these criteria pass now; remove them from KNOWN_FAILING:\n"
                              + "\n".join(described.get(k, k) for k in now_passing))
