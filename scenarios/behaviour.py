@@ -75,7 +75,7 @@ class Behaviour(BaseModel):
         1.28, 0.0, 10.0, "value per unit share",
         "Value a lab subtracts from a vendor per unit of its split placed there (second sourcing).")
     wariness_gain: float = _param(
-        2.1, 0.0, 20.0, "multiplier per unit wariness",
+        4.0, 0.0, 20.0, "multiplier per unit wariness",
         "How much a lab's wariness (its remembered dissatisfaction) multiplies its dependence aversion.")
     wariness_memory_weeks: float = _param(
         52.0, 1.0, 520.0, "weeks", "Time constant over which a lab's wariness fades.")
@@ -172,7 +172,7 @@ class Behaviour(BaseModel):
     vc_base_deal_rate_per_week: float = _param(
         0.02, 0.0, 0.5, "deals per fund per week", "A fund's deal rate in a quiet market.")
     vc_herding: float = _param(
-        7.47, 0.0, 50.0, "multiplier per unit heat", "How much sector heat raises a fund's deal rate.")
+        12.0, 0.0, 50.0, "multiplier per unit heat", "How much sector heat raises a fund's deal rate.")
     vc_ticket_share: float = _param(
         0.08, 0.01, 1.0, "share of fund capital", "Typical ticket as a share of a fund's initial capital.")
     vc_entry_share: float = _param(
