@@ -77,8 +77,9 @@ def perceive(s: MarketState, b: Behaviour) -> None:
     a lab that owns part of the vendor knows it from the inside and does not follow the cascade.
     Trust moves toward quality x neutrality (with model 2.0, corrected by the lab's own experience and capped
     by remembered breaches: :func:`trust_anchor`), falling fast and recovering slowly (Slovic 1993).
-    A lab's wariness remembers the worst shortfall of trust below aspiration at any of its vendors,
-    fading slowly; a wary lab spreads its spend more (Tomlin 2006: sourcing after a disruption).
+    A lab's wariness remembers the worst shortfall of trust below aspiration (or below the vendor's quality,
+    if lower: D55) at any of its vendors, fading slowly; a wary lab spreads its spend more (Tomlin 2006:
+    sourcing after a disruption).
     A lab whose trust in a current vendor crosses below its alarm level reviews at once.
     """
     exposure_before = s.exposure
@@ -98,7 +99,7 @@ def perceive(s: MarketState, b: Behaviour) -> None:
     before = s.trust
     s.trust = perception.asymmetric_update(before, trust_anchor(s, b, exposure_before),
                                            b.trust_fall_rate_per_week, b.trust_recovery_rate_per_week)
-    betrayal = perception.worst_shortfall(s.spend_musd, s.trust, b.aspiration_trust)
+    betrayal = perception.worst_shortfall(s.spend_musd, s.trust, b.aspiration_trust, s.quality)  # D55
     s.wariness = np.maximum(s.wariness * (1.0 - 1.0 / b.wariness_memory_weeks), betrayal)
     alarm = s.alarm_trust[:, None]
     crossed = (before >= alarm) & (s.trust < alarm) & (s.spend_musd > 0) & s.active[None, :]

@@ -117,8 +117,15 @@ def dissatisfaction(spend_musd: np.ndarray, trust: np.ndarray, aspiration: float
     return (share * shortfall).sum(axis=1)
 
 
-def worst_shortfall(spend_musd: np.ndarray, trust: np.ndarray, aspiration: float) -> np.ndarray:
-    """(L,) the largest shortfall of trust below aspiration among a lab's current vendors (0..1)."""
+def worst_shortfall(spend_musd: np.ndarray, trust: np.ndarray, aspiration: float,
+                    quality: np.ndarray | None = None) -> np.ndarray:
+    """(L,) the largest shortfall of trust below aspiration among a lab's current vendors (0..1).
+
+    With ``quality`` (V,) (D55), the shortfall is counted below min(aspiration, quality_j): a lab is let down
+    when its trust falls short of what the vendor's quality warrants (lost neutrality, a breach, a bad
+    experience), not by having chosen a vendor whose quality is below its aspiration.
+    """
+    reference = aspiration if quality is None else np.minimum(aspiration, quality)[None, :]
     # max over current vendors of max(0, gap) / aspiration = max(0, largest gap) / aspiration (monotone)
-    largest_gap = np.maximum.reduce(np.subtract(aspiration, trust), axis=1, where=spend_musd > 0, initial=0.0)
+    largest_gap = np.maximum.reduce(np.subtract(reference, trust), axis=1, where=spend_musd > 0, initial=0.0)
     return largest_gap / max(aspiration, 1e-9)

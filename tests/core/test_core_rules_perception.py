@@ -152,3 +152,17 @@ def test_in_the_model_trust_lost_to_a_stake_returns_slowly_after_divestment():
     best_week_rise = np.diff(trust[13:]).max()
     assert worst_week_fall > 5 * best_week_rise > 0.0
     assert trust[-1] < trust[0] - 0.05  # 28 weeks after the sale it has still not recovered
+
+
+def test_a_vendor_of_modest_quality_does_not_let_a_lab_down_but_lost_neutrality_does():
+    """D55: wariness counts the shortfall of trust below min(aspiration, quality): a lab that uses a neutral
+    vendor of quality 0.5 (trust 0.5 = quality x neutrality) is not let down; trust that falls below what the
+    vendor's quality warrants (lost neutrality) is. Without the quality reference, both would count."""
+    spend = np.array([[10.0, 5.0], [10.0, 5.0]])
+    quality = np.array([0.8, 0.5])
+    trust = np.array([[0.8, 0.5],     # both vendors neutral: trust = quality
+                      [0.3, 0.5]])    # the first vendor's neutrality is in question
+    shortfall = perception.worst_shortfall(spend, trust, 0.6, quality)
+    assert shortfall[0] == 0.0
+    assert shortfall[1] == pytest.approx((0.6 - 0.3) / 0.6)
+    assert perception.worst_shortfall(spend, trust, 0.6)[0] > 0  # the pre-D55 rule counted the modest vendor

@@ -183,12 +183,14 @@ def dissatisfaction(spend_musd, trust, aspiration):
     return out
 
 
-def worst_shortfall(spend_musd, trust, aspiration):
-    """The largest shortfall of trust below aspiration among a lab's current vendors (0 if none)."""
+def worst_shortfall(spend_musd, trust, aspiration, quality=None):
+    """The largest shortfall of trust below aspiration (or below the vendor's quality, if lower) among a lab's
+    current vendors (0 if none)."""
     labs, vendors = spend_musd.shape
     out = np.zeros(labs)
     for i in range(labs):
-        gaps = [max(0.0, aspiration - trust[i, j]) / max(aspiration, 1e-9)
+        gaps = [max(0.0, (aspiration if quality is None else min(aspiration, quality[j])) - trust[i, j])
+                / max(aspiration, 1e-9)
                 for j in range(vendors) if spend_musd[i, j] > 0]
         out[i] = max(gaps, default=0.0)
     return out

@@ -182,3 +182,6 @@ def test_dissatisfaction_and_worst_shortfall_match_reference(seed):
                                ref.dissatisfaction(spend, trust, 0.6), **TOL)
     np.testing.assert_allclose(perception.worst_shortfall(spend, trust, 0.6),
                                ref.worst_shortfall(spend, trust, 0.6), **TOL)
+    quality = rng.random(5)
+    np.testing.assert_allclose(perception.worst_shortfall(spend, trust, 0.6, quality),
+                               ref.worst_shortfall(spend, trust, 0.6, quality), **TOL)

@@ -19,6 +19,9 @@ CHARTS = [shares_svg, hhi_svg, network_svg, heatmap_svg]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
+MOVE_AMOUNT = r"(?:moved|gave notice on) \$([\d,.]+)M"
+
+
 @pytest.fixture(scope="module")
 def run():
     run = ClassroomRun()
@@ -131,10 +134,12 @@ def test_the_event_log_filters_and_pins_the_shock(run):
     assert everything.count("<li") > shocks.count("<li") and " moved $" not in shocks.split("Event log")[1]
     assert 'aria-label="Pinned shock"' in shocks and "Meta Platforms bought a 49%" in shocks.split("Event log")[0]
     big = event_log_html(run, min_move_musd=50)
-    amounts = [float(a) for a in re.findall(r"moved \$([\d,.]+)M", big.split("Event log")[1])]
+    # a move reads "X moved $N" (no notice) or "X gave notice on $N/yr" (model 2.0 contracts, D37)
+    amounts = [float(a) for a in re.findall(MOVE_AMOUNT, big.split("Event log")[1])]
     assert amounts and min(amounts) >= 49.5
     google = event_log_html(run, lab="Google").split("Event log")[1]
-    assert " moved $" in google and all(m.startswith("Google") for m in re.findall(r"— ([^<]+?) moved \$", google))
+    movers = re.findall(r"— ([^<]+?) (?:moved|gave notice on) \$", google)
+    assert movers and all(m.startswith("Google") for m in movers)
 
 
 def test_new_numeric_driver_columns_show_in_plain_words(run, monkeypatch):
