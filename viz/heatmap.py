@@ -36,6 +36,7 @@ def heatmap_svg(run: ClassroomRun, measure: str = "trust") -> str:
     top = 14 + max(svg.text_width(short(name), LABEL_SIZE) for name in s.lab_names)
     cell = (WIDTH - label_width - 4) / s.n_labs
     height = top + len(vendors) * ROW + 64
+    numbers_fit = svg.text_width("0.00", LABEL_SIZE) <= cell - 4
     shapes = []
     for i, lab in enumerate(s.lab_names):
         x = label_width + (i + 0.5) * cell
@@ -52,9 +53,10 @@ def heatmap_svg(run: ClassroomRun, measure: str = "trust") -> str:
             x = label_width + i * cell
             cells.append(svg.rect(x + 1, y + 1, cell - 2, ROW - 2, svg.trust_colour(value),
                                   f"{lab} -> {vendor}: {MEASURES[measure].lower()} {value:.2f}"))
-            ink = "white" if value < 0.15 or value > 0.85 else svg.INK
-            cells.append(svg.text(x + cell / 2, y + ROW / 2, f"{value:.2f}", LABEL_SIZE, "middle", ink,
-                                  baseline="middle"))
+            if numbers_fit:  # with many labs the cells are too narrow for a number: colour and tooltip carry it
+                ink = "white" if value < 0.15 or value > 0.85 else svg.INK
+                cells.append(svg.text(x + cell / 2, y + ROW / 2, f"{value:.2f}", LABEL_SIZE, "middle", ink,
+                                      baseline="middle"))
         shapes.append(svg.agent_target(vendor, cells))
     shapes += svg.trust_legend(label_width, height - 44, MEASURES[measure].lower())
     label = f"{MEASURES[measure]} heatmap, vendors by labs, week {run.report_week(run.week)}"
