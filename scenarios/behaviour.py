@@ -25,7 +25,7 @@ class Behaviour(BaseModel):
 
     # --- 1. Labs perceive: conflict exposure (Salop & O'Brien 2000; Allain, Chambolle & Rey 2016)
     stake_weight: float = _param(
-        2.41, 0.0, 10.0, "exposure per unit stake",
+        2.15, 0.0, 10.0, "exposure per unit stake",
         "How much conflict exposure a rival owner's stake creates, per unit of stake and rivalry.")
     voting_weight: float = _param(
         1.6, 1.0, 5.0, "multiplier",
@@ -172,7 +172,7 @@ class Behaviour(BaseModel):
     vc_base_deal_rate_per_week: float = _param(
         0.02, 0.0, 0.5, "deals per fund per week", "A fund's deal rate in a quiet market.")
     vc_herding: float = _param(
-        12.0, 0.0, 50.0, "multiplier per unit heat", "How much sector heat raises a fund's deal rate.")
+        15.0, 0.0, 50.0, "multiplier per unit heat", "How much sector heat raises a fund's deal rate.")
     vc_ticket_share: float = _param(
         0.08, 0.01, 1.0, "share of fund capital", "Typical ticket as a share of a fund's initial capital.")
     vc_entry_share: float = _param(
