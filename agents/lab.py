@@ -24,7 +24,7 @@ SIZE_EXPONENT = 0.25        # inquiry weight ~ (capacity + visibility floor)^0.2
 NEUTRALITY_EXPONENT = 2.0   # inquiry weight ~ perceived neutrality^2: labs avoid asking vendors they doubt
 OTHER_DESTINATION_SHARE = 0.05  # a move names as further destinations the vendors that got >= 5 % of it
 # model 2.0 (D39): the move drivers that change after the rest state; the others are the standing terms
-CHANGE_DRIVERS = ("neutrality", "contagion", "trust", "wariness", "price", "quality", "captive")
+CHANGE_DRIVERS = ("neutrality", "trust", "wariness", "price", "quality", "captive")
 
 
 class Lab(MarketActor):
@@ -68,13 +68,11 @@ class Lab(MarketActor):
 
 # ------------------------------------------------------------------------------------------------- rules
 def perceive(s: MarketState, b: Behaviour) -> None:
-    """Labs perceive: exposure -> perceived neutrality (with peer contagion) -> trust.
+    """Labs perceive: exposure -> perceived neutrality -> trust.
 
     Conflict exposure grows with rival owners' stakes (votes weigh more) and with talent gone to rivals,
     scaled by the lab's sensitivity and cut (never to zero) by assurances (Salop & O'Brien 2000).
-    Perceived neutrality moves toward 1 - exposure - contagion, where contagion is the threshold
-    response to peers' exits (Friedkin & Johnsen 1990; Granovetter 1978; Bikhchandani et al. 1992);
-    a lab that owns part of the vendor knows it from the inside and does not follow the cascade.
+    Perceived neutrality moves toward 1 - exposure (anchored opinion dynamics, Friedkin & Johnsen 1990).
     Trust moves toward quality x neutrality (with model 2.0, corrected by the lab's own experience and capped
     by remembered breaches: :func:`trust_anchor`), falling fast and recovering slowly (Slovic 1993).
     A lab's wariness remembers the worst shortfall of trust below aspiration (or below the vendor's quality,
@@ -87,13 +85,7 @@ def perceive(s: MarketState, b: Behaviour) -> None:
         s.data_sensitivity, s.rivalry, s.stake, s.voting, s.departed_talent, s.assurance,
         stake_weight=b.stake_weight, voting_weight=b.voting_weight, talent_weight=b.talent_weight,
         assurance_efficacy=b.assurance_efficacy)
-    peer_exit = perception.peer_exit_share(s.withdrawn_musd, s.spend_musd)
-    insider = s.lab_owned_stake() > 0
-    s.contagion = np.where(insider, 0.0, perception.threshold_contagion(peer_exit, s.contagion_threshold,
-                                                                      b.contagion_weight))
-    if b.contagion_information_on:  # model 2.0: peers' exits as information (Bikhchandani et al. 1992)
-        s.contagion *= perception.signal_weakness(s.exposure)
-    anchor = np.clip(1.0 - s.exposure - s.contagion, 0.0, 1.0)
+    anchor = np.clip(1.0 - s.exposure, 0.0, 1.0)
     s.perceived_neutrality = perception.anchored_update(s.perceived_neutrality, anchor,
                                                         b.neutrality_rate_per_week)
     before = s.trust
@@ -104,7 +96,7 @@ def perceive(s: MarketState, b: Behaviour) -> None:
     alarm = s.alarm_trust[:, None]
     crossed = (before >= alarm) & (s.trust < alarm) & (s.spend_musd > 0) & s.active[None, :]
     s.review_now |= crossed.any(axis=1)
-    s.withdrawn_musd *= 1.0 - 1.0 / b.contagion_memory_weeks
+    s.withdrawn_musd *= 1.0 - 1.0 / b.exit_memory_weeks  # clients' recent exits: vendors' churn, funds' news
 
 
 def trust_anchor(s: MarketState, b: Behaviour, exposure_before: np.ndarray) -> np.ndarray:
@@ -260,7 +252,7 @@ def value_components(s: MarketState, b: Behaviour, i: int, j: int, share: np.nda
     """Lab i's marginal value of vendor j (7.3.3 less the aversion at its current split), by driver (D39).
 
     The trust term is split as trust_weight x T = trust_weight x q (quality) - trust_weight x q x (1 - N)
-    (neutrality lost, shared between exposure and peers' exits in proportion to them) + trust_weight x (T - q N)
+    (neutrality lost to exposure) + trust_weight x (T - q N)
     (trust apart from neutrality: its lag, experience, breaches). Quality and price are read as changes since
     the market was at rest (``quality_at_rest``, ``price_at_rest``); neutrality, trust, wariness and captive
     stakes are zero at rest, so their levels are changes. Fit, loyalty and diversification are the standing
@@ -268,14 +260,12 @@ def value_components(s: MarketState, b: Behaviour, i: int, j: int, share: np.nda
     """
     q, n, t = float(s.quality[j]), float(s.perceived_neutrality[i, j]), float(s.trust[i, j])
     lost = -b.trust_weight * q * (1.0 - n)
-    e, c = float(s.exposure[i, j]), float(s.contagion[i, j])
-    to_peers = c / (e + c) if e + c > 0 else 0.0
     owned = float(s.stake[j][s.is_strategic & (s.investor_lab == i)].sum())
     fit = float(s.fit[i, j])
     if b.segment_fit_weight:
         fit += b.segment_fit_weight * float(s.segment_match(np.array([i]))[0, j])
     return {
-        "neutrality": lost * (1.0 - to_peers), "contagion": lost * to_peers,
+        "neutrality": lost,
         "trust": b.trust_weight * (t - q * n),
         "wariness": -b.dependence_aversion * b.wariness_gain * float(s.wariness[i]) * float(share[j]),
         "diversification": -b.dependence_aversion * float(share[j]),
@@ -296,7 +286,7 @@ def attribute_move(s: MarketState, b: Behaviour, i: int, src: int, dst: int, sha
     drivers whose difference (destination minus source, :func:`value_components`) favours the move, in
     proportion to it; drivers that held the lab back get 0, so the drivers sum to the amount (the value gap is
     a sum of the components, so each component's part of the favouring gap is its part of the move). The
-    drivers that change after the rest state (neutrality, contagion, trust, wariness, price, quality, captive)
+    drivers that change after the rest state (neutrality, trust, wariness, price, quality, captive)
     take the whole amount when any of them favours the move; the standing terms (fit, loyalty,
     diversification) only when none does: a routine rebalancing.
     """
@@ -354,7 +344,7 @@ def serve_notices(s: MarketState, week: int) -> None:
 def move_drivers(s: MarketState, i: int, src: int, dst: int, amount_musd: float, other_destinations: int,
                  value_gap: float) -> LogEntry:
     """Lab i's move from vendor ``src`` to ``dst`` with the numbers behind it: trust against the alarm level,
-    exposure and contagion at ``src``, the rival owner with the strongest pull on ``src`` (stake x rivalry),
+    exposure at ``src``, the rival owner with the strongest pull on ``src`` (stake x rivalry),
     the rival its departed leaders joined, and the stake the lab's own investors hold in ``dst``."""
     owner_pull = s.stake[src] * s.rivalry[i]
     owner = int(np.argmax(owner_pull)) if owner_pull.max(initial=0.0) > 0 else -1
@@ -364,7 +354,6 @@ def move_drivers(s: MarketState, i: int, src: int, dst: int, amount_musd: float,
         kind=EventKind.MOVE, actor=s.lab_names[i], target=s.vendor_names[src], amount_musd=amount_musd,
         destination=s.vendor_names[dst], other_destinations=other_destinations, value_gap=value_gap,
         trust=float(s.trust[i, src]), alarm_trust=float(s.alarm_trust[i]), exposure=float(s.exposure[i, src]),
-        contagion=float(s.contagion[i, src]),
         rival_owner=s.investor_names[owner] if owner >= 0 else "",
         rival_stake=float(s.stake[src, owner]) if owner >= 0 else float("nan"),
         rival_voting=bool(s.voting[src, owner]) if owner >= 0 else None,

@@ -1,4 +1,4 @@
-"""Vectorised arithmetic of how labs perceive vendors: exposure, peer exits, neutrality and trust.
+"""Vectorised arithmetic of how labs perceive vendors: exposure, neutrality and trust.
 
 Each function is the equation of one rule in docs/ODD.md, applied to every lab at once. The rules that call
 them (``labelmarket.agents.lab.perceive``) carry the economics; these helpers carry the arithmetic.
@@ -46,45 +46,6 @@ def rival_weighted_sum(rivalry: np.ndarray, holding: np.ndarray) -> np.ndarray:
     for k in np.flatnonzero(rivalry.any(axis=0) & holding.any(axis=0)):
         pressure += rivalry[:, k, None] * holding[None, :, k]
     return pressure
-
-
-def peer_exit_share(withdrawn_musd: np.ndarray, spend_musd: np.ndarray) -> np.ndarray:
-    """(L, V) share of the *other* labs' recent spend at each vendor that they have withdrawn.
-
-    others' withdrawals / (others' current spend + others' withdrawals); the lab's own row is excluded.
-    """
-    withdrawn_others = withdrawn_musd.sum(axis=0)[None, :] - withdrawn_musd
-    base = spend_musd.sum(axis=0)[None, :] - spend_musd
-    base += withdrawn_others
-    share = np.zeros_like(base)
-    np.divide(withdrawn_others, base, out=share, where=base > 1e-9)
-    return np.clip(share, 0.0, 1.0, out=share)
-
-
-def threshold_contagion(peer_exit: np.ndarray, threshold: np.ndarray, weight: float) -> np.ndarray:
-    """(L, V) neutrality lost to peers' exits: zero below a lab's threshold, linear above it.
-
-    contagion_ij = weight * max(0, exit_ij - theta_i) / (1 - theta_i)   (Granovetter 1978; Watts 2002)
-    """
-    theta = threshold[:, None]
-    contagion = np.subtract(peer_exit, theta)
-    np.maximum(0.0, contagion, out=contagion)
-    contagion *= weight
-    contagion /= np.maximum(1.0 - theta, 1e-9)
-    return contagion
-
-
-def signal_weakness(exposure: np.ndarray) -> np.ndarray:
-    """(L, V) model 2.0: how much a lab must learn from its peers about a vendor's neutrality, 0..1.
-
-    In an information cascade a lab follows its predecessors' actions in proportion to how weak its own
-    private signal is (Bikhchandani, Hirshleifer & Welch 1992). A lab's own signal about vendor j is its
-    exposure there, relative to the most exposed lab's: weakness_ij = 1 - exposure_ij / max_i exposure_ij.
-    Where no lab is exposed (no neutrality question: a client leaving for other reasons, as Google left Appen
-    in 2024) peers' exits carry no news about neutrality and the weakness is 0.
-    """
-    top = exposure.max(axis=0, keepdims=True)
-    return np.where(top > 0, 1.0 - exposure / np.where(top > 0, top, 1.0), 0.0)
 
 
 def anchored_update(opinion: np.ndarray, anchor: np.ndarray, rate: float) -> np.ndarray:

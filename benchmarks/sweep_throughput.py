@@ -4,7 +4,7 @@
 
 or, from ``make bench``: ``from benchmarks.sweep_throughput import run; figures = run()``.
 
-Each engine runs the same Latin-hypercube sweep (stake × contagion, one seed per point) into a fresh folder; the
+Each engine runs the same Latin-hypercube sweep (stake × wariness, one seed per point) into a fresh folder; the
 wall time includes starting the workers, writing every part and consolidating, i.e. what a user waits for.
 Runs per second and the ratio to sequential are written as JSON, with the machine's own ceiling at that moment
 (how much faster two processes of pure-Python work run than one; 2.0 on two idle cores). Not a timed test: the
@@ -35,7 +35,7 @@ def sweep_document(runs: int, scenario: str, weeks: int | None) -> dict[str, Any
         "replications": 1,
         "design": {"method": "lhs", "samples": runs},
         "parameters": {"events.meta_stake.stake": {"bounds": [0.0, 0.49]},
-                       "behaviour.contagion_weight": {"bounds": [0.0, 2.0]}},
+                       "behaviour.wariness_gain": {"bounds": [0.0, 6.0]}},
         "outputs": {"final_week": ["hhi", "effective_vendors", "unmet_musd"]},
     }
     if weeks is not None:

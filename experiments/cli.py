@@ -93,7 +93,7 @@ def parse_overrides(pairs: Sequence[str] | None) -> dict[str, Any]:
     for pair in pairs or ():
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise ScenarioError(SET_SOURCE, pair, "expected KEY=VALUE", "e.g. --set behaviour.contagion_weight=0.4")
+            raise ScenarioError(SET_SOURCE, pair, "expected KEY=VALUE", "e.g. --set behaviour.wariness_gain=4.0")
         if not value.strip():
             raise ScenarioError(SET_SOURCE, key.strip(), "missing value after '='")
         overrides[key.strip()] = parse_set_value(value.strip(), key.strip())
@@ -239,7 +239,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     run.add_argument("--weeks", type=whole_number(1, MAX_WEEKS), metavar="N",
                      help=f"weeks to simulate, at most {MAX_WEEKS:,} (default: the scenario's meta.horizon_weeks)")
     run.add_argument("--set", action="append", metavar="KEY=VALUE",
-                     help="override a scenario field by dotted path, e.g. --set behaviour.contagion_weight=0.4 "
+                     help="override a scenario field by dotted path, e.g. --set behaviour.wariness_gain=4.0 "
                           "(repeatable; values are TOML literals)")
     run.add_argument("--out", metavar="DIR", help="run folder (default: runs/<scenario>-seed<N>-<UTC time>)")
     run.add_argument("--force", action="store_true",

@@ -3,7 +3,7 @@
     from ema_workbench import SequentialEvaluator, perform_experiments
     from labelmarket.experiments.ema_adapter import ema_model
 
-    model = ema_model({"events.meta_stake.stake": (0.0, 0.49), "behaviour.contagion_weight": (0.0, 2.0)},
+    model = ema_model({"events.meta_stake.stake": (0.0, 0.49), "behaviour.wariness_gain": (0.0, 6.0)},
                       outcomes=["final_hhi", "share_week_52"])
     with SequentialEvaluator(model) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=50)

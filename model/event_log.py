@@ -58,7 +58,6 @@ class LogEntry:
     trust: float = NAN                       # the lab's trust in the vendor it left
     alarm_trust: float = NAN                 # the lab's alarm level of trust
     exposure: float = NAN                    # the lab's conflict exposure at the vendor it left
-    contagion: float = NAN                   # neutrality lost to peers' exits at the vendor it left
     rival_owner: str = ""                    # the rival investor with the strongest pull on the vendor left
     rival_stake: float = NAN                 # that investor's stake in the vendor left
     rival_voting: bool | None = None         # whether that stake votes
@@ -69,7 +68,6 @@ class LogEntry:
     paused_musd: float = NAN                 # spend the lab paused at once at the vendor it left, $M/yr
     # model 2.0, buyers' side: the moved amount attributed to its drivers, $M/yr (D39; sums to amount_musd)
     driver_neutrality_musd: float = NAN      # perceived neutrality lost to exposure (rival owners, talent)
-    driver_contagion_musd: float = NAN       # perceived neutrality lost to peers' exits
     driver_trust_musd: float = NAN           # trust apart from neutrality: lag, experience, breach
     driver_wariness_musd: float = NAN        # the diversification response after a let-down (7.2.5)
     driver_diversification_musd: float = NAN  # second sourcing: dependence aversion at the current split
@@ -102,7 +100,7 @@ class LogEntry:
 
 # The columns events.parquet adds after week, kind, actor, target, amount_musd, cause, in this order.
 DRIVER_COLUMNS = ("destination", "other_destinations", "value_gap", "trust", "alarm_trust", "exposure",
-                  "contagion", "rival_owner", "rival_stake", "rival_voting", "talent_to",
+                  "rival_owner", "rival_stake", "rival_voting", "talent_to",
                   "own_stake_in_destination", "stake", "voting", "talent_share", "promise", "strength",
                   "capacity_musd", "quality", "sector_heat", "contract_share",
                   # model 2.0, sellers and owners
@@ -110,10 +108,10 @@ DRIVER_COLUMNS = ("destination", "other_destinations", "value_gap", "trust", "al
                   "stake_value_musd", "paid_musd",
                   # model 2.0, buyers' side (appended; the columns above keep their order)
                   "notice_weeks", "paused_musd",
-                  "driver_neutrality_musd", "driver_contagion_musd", "driver_trust_musd", "driver_wariness_musd",
+                  "driver_neutrality_musd", "driver_trust_musd", "driver_wariness_musd",
                   "driver_diversification_musd", "driver_price_musd", "driver_capacity_musd", "driver_quality_musd",
                   "driver_fit_musd", "driver_loyalty_musd", "driver_captive_musd")
 # The move drivers (D39), in the order of their columns; those a shock can set off name a move's cause.
-MOVE_DRIVERS = ("neutrality", "contagion", "trust", "wariness", "diversification", "price", "capacity", "quality",
+MOVE_DRIVERS = ("neutrality", "trust", "wariness", "diversification", "price", "capacity", "quality",
                 "fit", "loyalty", "captive")
-SHOCK_DRIVERS = ("neutrality", "contagion", "trust", "wariness", "captive")
+SHOCK_DRIVERS = ("neutrality", "trust", "wariness", "captive")

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from labelmarket.model.event_log import MOVE_DRIVERS, SHOCK_DRIVERS, EventKind, LogEntry
 
-NOTABLE_EXPOSURE = 0.02   # exposure or contagion above this names trust as a driver even above the alarm level
-NOTABLE_CONTAGION = 0.01  # contagion above this names peers leaving as a driver
+NOTABLE_EXPOSURE = 0.02   # exposure above this names trust as a driver even above the alarm level
 NAMED_DRIVER_SHARE = 0.1  # a driver that carried at least this share of a move is named in its cause (D39)
 SHOWN_DRIVERS = 3         # at most this many drivers are named
 
@@ -89,20 +88,18 @@ def move_cause(entry: LogEntry) -> str:
 
 def move_reasons(entry: LogEntry) -> list[str]:
     """The drivers behind a move: the conditions at the vendor it left, then the top drivers in $M/yr;
-    'routine review' only when no condition holds and no shock-related driver (neutrality, contagion,
+    'routine review' only when no condition holds and no shock-related driver (neutrality,
     trust, wariness, captive) carried a notable share of the move."""
     reasons: list[str] = []
     if entry.trust < entry.alarm_trust:
         reasons.append(f"trust {entry.trust:.2f} < alarm {entry.alarm_trust:.2f}")
-    elif entry.exposure > NOTABLE_EXPOSURE or entry.contagion > NOTABLE_EXPOSURE:
+    elif entry.exposure > NOTABLE_EXPOSURE:
         reasons.append(f"trust {entry.trust:.2f}")
     if entry.rival_owner:
         vote = "voting" if entry.rival_voting else "non-voting"
         reasons.append(f"rival owner {entry.rival_owner} ({entry.rival_stake:.0%} {vote})")
     if entry.talent_to:
         reasons.append(f"leaders left for {entry.talent_to}")
-    if entry.contagion > NOTABLE_CONTAGION:
-        reasons.append(f"peers leaving (neutrality -{entry.contagion:.2f})")
     if entry.own_stake_in_destination > 0:
         reasons.append(f"own investor holds {entry.own_stake_in_destination:.0%} of {entry.destination}")
     drivers = top_drivers(entry)

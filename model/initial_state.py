@@ -17,13 +17,11 @@ from labelmarket.model.state import NEVER_WEEK, WEEKS_PER_YEAR, MarketState, riv
 from labelmarket.scenarios.behaviour import Behaviour
 from labelmarket.scenarios.schema import WORK_SEGMENTS, Scenario
 
-THRESHOLD_SPREAD = 0.5  # lab thresholds are drawn uniformly within +-50 % of the behaviour parameter
 MIN_REST_SHARE = 1e-9   # floor of an unused vendor's rest share (keeps its fit finite when the menu cost is 0)
 
 
 def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
     """Arrays for every lab, vendor and investor of the scenario, at their initial values."""
-    b = scenario.behaviour
     labs, vendors, investors = scenario.labs, scenario.vendors, scenario.investors
     lab_names, vendor_names, investor_names = list(labs), list(vendors), list(investors)
     L, V, K = len(labs), len(vendors), len(investors)
@@ -60,12 +58,11 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> MarketState:
                                     dtype=np.int64),
         switching_cost=np.array([lab.switching_cost for lab in labs.values()]),
         alarm_trust=np.array([lab.alarm_trust for lab in labs.values()]),
-        contagion_threshold=b.contagion_threshold * rng.uniform(1 - THRESHOLD_SPREAD, 1 + THRESHOLD_SPREAD, L),
         unplaced_musd=np.array([lab.budget_musd for lab in labs.values()]) - spend.sum(axis=1),
         review_now=np.zeros(L, dtype=bool), wariness=np.zeros(L),
         spend_musd=spend, trust=np.zeros((L, V)), perceived_neutrality=np.ones((L, V)),
         considered=spend > 0, fit=np.zeros((L, V)), target_share=np.zeros((L, V)),
-        withdrawn_musd=np.zeros((L, V)), exposure=np.zeros((L, V)), contagion=np.zeros((L, V)),
+        withdrawn_musd=np.zeros((L, V)), exposure=np.zeros((L, V)),
         rivalry=rivalry_matrix(scenario),
         capacity_musd=np.array([v.capacity_musd for v in vendors.values()]),
         quality=np.array([v.quality for v in vendors.values()]),

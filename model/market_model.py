@@ -34,7 +34,7 @@ class MarketModel(mesa.Model):
     """AI labs, data vendors and investors reassigning contracts week by week.
 
     ``MarketModel(scenario="meta_scale_2025", rng=7)``; ``scenario`` may be a bundled name, a path or a
-    validated :class:`Scenario`; ``overrides`` are dotted paths (``{"behaviour.contagion_weight": 0.4}``);
+    validated :class:`Scenario`; ``overrides`` are dotted paths (``{"behaviour.wariness_gain": 4.0}``);
     ``weeks`` defaults to the scenario's horizon. All randomness comes from ``self.rng``.
     """
 

@@ -39,7 +39,7 @@ def run_scenario(source: str | Path | Scenario = DEFAULT_SCENARIO, seed: int | N
     """Run a scenario to its horizon (or ``weeks``) and return the frames.
 
     ``overrides`` maps dotted paths to values (``{"events.meta_stake.stake": 0.3}``); keyword overrides use
-    ``__`` for the dots (``behaviour__contagion_weight=0.4``). The seed defaults to the scenario's.
+    ``__`` for the dots (``behaviour__wariness_gain=4.0``). The seed defaults to the scenario's.
     """
     dotted = dict(overrides or {})
     dotted.update({key.replace("__", "."): value for key, value in keyword_overrides.items()})

@@ -15,7 +15,7 @@ from labelmarket.scenarios.schema import WORK_SEGMENTS, Owner, Scenario, default
 
 WEEKS_PER_YEAR = 52.0  # the model's clock ticks in weeks; yearly rates and run-rates convert with this
 LAB_VENDOR_FIELDS = ("spend_musd", "trust", "perceived_neutrality", "considered", "fit", "target_share",
-                     "withdrawn_musd", "exposure", "contagion",
+                     "withdrawn_musd", "exposure",
                      # model 2.0, buyers' side
                      "notice_musd", "notice_due_week", "paused_musd", "expected_quality", "breach")
 VENDOR_FIELDS = ("capacity_musd", "quality", "talent", "talent_base", "price_index", "cash_musd", "active",
@@ -46,7 +46,6 @@ class MarketState:
     review_phase_weeks: np.ndarray
     switching_cost: np.ndarray
     alarm_trust: np.ndarray
-    contagion_threshold: np.ndarray
     unplaced_musd: np.ndarray
     review_now: np.ndarray
     wariness: np.ndarray
@@ -59,7 +58,6 @@ class MarketState:
     target_share: np.ndarray
     withdrawn_musd: np.ndarray
     exposure: np.ndarray
-    contagion: np.ndarray
     # labs x investors (L, K)
     rivalry: np.ndarray
     # vendors (V)

@@ -36,20 +36,10 @@ class Behaviour(BaseModel):
     assurance_efficacy: float = _param(
         0.397, 0.0, 0.95, "share of exposure",
         "Largest share of exposure that a full-strength assurance removes; below 1, so never to zero.")
-    # --- Perceived neutrality: anchored opinion dynamics (Friedkin & Johnsen 1990) with a
-    #     threshold cascade over peers' exits (Granovetter 1978; Watts 2002; Bikhchandani et al. 1992)
+    # --- Perceived neutrality: anchored opinion dynamics (Friedkin & Johnsen 1990)
     neutrality_rate_per_week: float = _param(
         0.35, 0.01, 1.0, "1/week",
         "Weekly rate at which perceived neutrality moves toward its anchor.")
-    contagion_weight: float = _param(
-        0.401, 0.0, 2.0, "neutrality per unit exit share",
-        "How strongly peers' exits from a vendor lower a lab's perceived neutrality of it.")
-    contagion_threshold: float = _param(
-        0.144, 0.0, 0.95, "share of peers' spend",
-        "Mean share of peers' spend withdrawn from a vendor before a lab takes notice (Granovetter threshold).")
-    contagion_memory_weeks: float = _param(
-        8.0, 1.0, 52.0, "weeks",
-        "How long peers' withdrawals stay in a lab's memory (leaky sum time constant).")
     # --- Trust: asymmetric updating, falls fast and recovers slowly (Slovic 1993)
     trust_fall_rate_per_week: float = _param(
         0.676, 0.01, 1.0, "1/week",
@@ -138,13 +128,11 @@ class Behaviour(BaseModel):
         "Rise of a lab's conflict exposure at a vendor it uses, in one week, that counts as a breach.")
     breach_memory_weeks: float = _param(
         104.0, 1.0, 1040.0, "weeks", "Time constant over which a remembered breach fades.")
-    # --- Contagion as information (item 7 of the model 2.0 issue; D38)
-    contagion_information_on: float = _param(
-        1.0, 0.0, 1.0, "switch (0 off, 1 on)",
-        "1: peers' exits weigh on a lab in proportion to the weakness of its own signal about the vendor "
-        "(its exposure relative to the most exposed lab's), and only at a vendor whose neutrality is in "
-        "question (some lab is exposed); 0: every lab weighs them alike (pre-2.0).")
     # --- 3. Vendors: capacity, talent and cash
+    exit_memory_weeks: float = _param(
+        8.0, 1.0, 52.0, "weeks",
+        "How long clients' withdrawals from a vendor stay remembered (leaky sum time constant): the vendor's "
+        "churn, which its pricing and sales read, and the exit news funds read.")
     target_utilisation: float = _param(
         0.85, 0.3, 1.0, "revenue / capacity", "Utilisation vendors hire toward.")
     hiring_rate_per_week: float = _param(

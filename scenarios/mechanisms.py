@@ -60,9 +60,6 @@ MECHANISMS: tuple[Mechanism, ...] = (
               {"assurance_efficacy": 0.0}, ("assurance_efficacy",), "domain.md: perception vs reality", ("P7",)),
     Mechanism("neutrality opinion dynamics", "7.2.3", "perceived neutrality moves toward its anchor",
               None, ("neutrality_rate_per_week",), "Friedkin & Johnsen 1990", ()),
-    Mechanism("peer contagion", "7.2.2", "peers' exits lower a lab's perceived neutrality (threshold cascade)",
-              {"contagion_weight": 0.0}, ("contagion_weight", "contagion_threshold", "contagion_memory_weeks"),
-              "Granovetter 1978; Watts 2002; Bikhchandani, Hirshleifer & Welch 1992", ("P2",)),
     Mechanism("trust asymmetry", "7.2.4", "trust falls fast and recovers slowly",
               {"trust_recovery_rate_per_week": SameAs("trust_fall_rate_per_week")},
               ("trust_fall_rate_per_week", "trust_recovery_rate_per_week"), "Slovic 1993", ("P7",)),
@@ -122,11 +119,8 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("breach memory", "7.2.4", "a neutrality breach is remembered per pair",
               {"breach_weight": 0.0}, ("breach_weight",),
               "Kim et al. 2004; Lewicki & Bunker 1996", ("P1", "P7")),
-    Mechanism("contagion as information", "7.2.2", "peers' exits weigh on labs with weak own signals, only at a "
-              "vendor whose neutrality is in question", {"contagion_information_on": 0.0}, (),
-              "Bikhchandani, Hirshleifer & Welch 1992", ("P9",)),
     Mechanism("vendor pricing", "7.5.6", "vendors price against utilisation and churn",
-              {"price_speed": 0.0}, ("price_speed", "price_max_change_per_quarter"),
+              {"price_speed": 0.0}, ("price_speed", "price_max_change_per_quarter", "exit_memory_weeks"),
               "Tirole 1988 ch. 7; Sanchez-Cartas 2018", ("P5",)),
     Mechanism("sales effort", "7.5.7", "vendors with idle capacity or lost clients pursue buyers who value them",
               {"sales_intensity": 0.0}, ("sales_intensity", "sales_pilot_share"), "Farrell & Klemperer 2007",
@@ -164,11 +158,8 @@ CALIBRATION_BOX: dict[str, BoxRange] = {
                                    "'assurances help, but once trust is broken it is very hard to rebuild')"),
     "neutrality_rate_per_week": BoxRange(0.1, 0.8, "news travels within one to seven weeks (domain.md: Google "
                                          "talked to other vendors 'within days')"),
-    "contagion_weight": BoxRange(0.0, 1.5, "0 = no cascade; 1.5 = peers' full exit removes all neutrality "
-                                 "(Granovetter; Watts)"),
-    "contagion_threshold": BoxRange(0.02, 0.5, "thresholds spread widely in cascade models (Granovetter 1978; "
-                                    "Watts 2002)"),
-    "contagion_memory_weeks": BoxRange(2.0, 26.0, "peers' exits remembered from two weeks to two quarters"),
+    "exit_memory_weeks": BoxRange(2.0, 26.0, "clients' exits remembered (vendors' churn, funds' news) from two "
+                                  "weeks to two quarters"),
     "trust_fall_rate_per_week": BoxRange(0.1, 0.9, "half-lives from 6.6 weeks down to 0.3 weeks"),
     "trust_recovery_rate_per_week": BoxRange(0.005, 0.2, "half-lives from 2.7 years to 3 weeks: includes "
                                              "near-symmetric trust (Slovic 1993 argues for asymmetry)"),

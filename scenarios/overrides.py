@@ -32,7 +32,7 @@ def apply_overrides(doc: dict[str, Any], overrides: Mapping[str, Any], source: s
     for dotted, value in overrides.items():
         keys = str(dotted).split(".")
         if not dotted or any(not k for k in keys):
-            raise ScenarioError(source, str(dotted), "empty path segment", "use e.g. behaviour.contagion_weight=0.4")
+            raise ScenarioError(source, str(dotted), "empty path segment", "use e.g. behaviour.wariness_gain=4.0")
         check_nesting(value, source, str(dotted))
         _set_path(doc, keys, copy.deepcopy(value), source)
     return doc

@@ -66,7 +66,7 @@ EVENT_WORDS = {OwnershipChange: "no stake is bought", Assurance: "no assurance i
 
 # (behaviour parameter, label) for the behaviour knobs a teacher wants to turn; a knob is named by its parameter
 BEHAVIOUR_KNOBS = [
-    ("contagion_weight", "Contagion weight"),
+    ("wariness_gain", "Wariness after a let-down"),
     ("switching_cost_scale", "Switching cost"),
     ("vc_appetite", "VC appetite"),
     ("hiring_rate_per_week", "Capacity growth"),

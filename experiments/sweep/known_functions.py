@@ -53,11 +53,11 @@ def ishigami(params: dict[str, Any], seed: int) -> dict[str, float]:
 def toy_market(params: dict[str, Any], seed: int) -> dict[str, Any]:
     """A seeded stand-in for a labelmarket run: 60 weeks, shock at week 10, three vendors.
 
-    ``params`` may set ``events.shock.stake`` (0–1, default 0.49), ``behaviour.contagion_weight`` (0–1, default
+    ``params`` may set ``events.shock.stake`` (0–1, default 0.49), ``behaviour.wariness_gain`` (0–1, default
     0.5) and ``toy.delay_s`` (sleep per run, default 0). Returns the sweep outputs and the weekly market frame.
     """
     stake = float(params.get("events.shock.stake", 0.49))
-    contagion = float(params.get("behaviour.contagion_weight", 0.5))
+    wariness = float(params.get("behaviour.wariness_gain", 0.5))
     delay = float(params.get("toy.delay_s", 0.0))
     if delay:
         time.sleep(delay)
@@ -65,7 +65,7 @@ def toy_market(params: dict[str, Any], seed: int) -> dict[str, Any]:
     weeks = np.arange(61)
     reference_week = 10
     after = np.clip(weeks - reference_week, 0, None)
-    speed = 0.02 + 0.15 * stake * (0.5 + contagion)
+    speed = 0.02 + 0.15 * stake * (0.5 + wariness)
     big = 0.55 * np.exp(-speed * after) + 0.12 + 0.01 * rng.standard_normal(weeks.size).cumsum() / 10
     big = np.clip(big, 0.05, 0.95)
     second = (1 - big) * 0.6

@@ -3,7 +3,7 @@
 A sweep file is TOML. It names the base scenario, the sampling design, the parameters (dotted scenario paths,
 each with ``values`` for a grid or ``bounds`` for the samplers), the replications and the outputs to keep::
 
-    name = "stake_and_contagion"
+    name = "stake_and_wariness"
     scenario = "meta_scale_2025"
     seed = 20250613
     replications = 4
@@ -14,7 +14,7 @@ each with ``values`` for a grid or ``bounds`` for the samplers), the replication
 
     [parameters]
     "events.meta_stake.stake" = { bounds = [0.0, 0.49] }
-    "behaviour.contagion_weight" = { bounds = [0.0, 1.0] }
+    "behaviour.wariness_gain" = { bounds = [0.0, 6.0] }
 
 Every problem is reported as a :class:`SweepError` that names the file, the field and the reason. The CLI
 prints it and exits with status 2.

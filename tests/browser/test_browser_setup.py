@@ -28,10 +28,10 @@ def test_reset_with_untouched_knobs_reports_no_change_and_runs_the_scenarios_own
     step_to(page, -24)
     page.get_by_role("button", name="Reset").click()
     week_heading(page, -26).wait_for()
-    page.get_by_text("Scenario meta_scale_2025, seed 21; no knob moved").wait_for()
+    page.get_by_text("Scenario meta_scale_2025, seed 10; no knob moved").wait_for()
     assert page.get_by_text("changed:").count() == 0 and page.get_by_text("Press Reset to apply").count() == 0
     step_to(page, -20)
-    own = MarketModel(load_scenario("meta_scale_2025"), rng=21)
+    own = MarketModel(load_scenario("meta_scale_2025"), rng=10)
     for _ in range(6):
         own.step()
     pd.testing.assert_frame_equal(exported_market(page), own.frames()["market"], check_dtype=False)
@@ -40,14 +40,14 @@ def test_reset_with_untouched_knobs_reports_no_change_and_runs_the_scenarios_own
 
 def test_a_moved_knob_is_reported_and_applies_on_reset(dashboard):
     page = dashboard.page
-    slider = page.locator(".v-input", has_text="Contagion weight").get_by_role("slider")
+    slider = page.locator(".v-input", has_text="Wariness after a let-down").get_by_role("slider")
     slider.focus()
     for _ in range(10):  # ten slider steps up; → on a focused slider moves the slider, not the run
         slider.press("ArrowRight")
-    page.get_by_text("Press Reset to apply: Contagion weight").wait_for()
+    page.get_by_text("Press Reset to apply: Wariness after a let-down").wait_for()
     week_heading(page, -26).wait_for()
     page.get_by_role("button", name="Reset").click()
-    page.get_by_text("changed: Contagion weight").wait_for()
+    page.get_by_text("changed: Wariness after a let-down").wait_for()
     dashboard.assert_clean()
 
 
@@ -57,7 +57,7 @@ def test_a_non_numeric_seed_shows_a_message_and_step_still_works(dashboard):
     seed = page.get_by_label("Seed", exact=True)
     seed.fill("abc")
     page.get_by_role("button", name="Reset").click()
-    page.get_by_text("Seed: 'abc' is not a whole number of 0 or more; type e.g. 21").wait_for()
+    page.get_by_text("Seed: 'abc' is not a whole number of 0 or more; type e.g. 10").wait_for()
     week_heading(page, -25).wait_for()  # the run carries on
     page.get_by_role("button", name="Step").click()
     week_heading(page, -24).wait_for()

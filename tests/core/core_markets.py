@@ -18,8 +18,8 @@ from labelmarket.scenarios.schema import Scenario
 
 PINNED_BEHAVIOUR: dict[str, float] = {
     "stake_weight": 2.2, "voting_weight": 1.6, "talent_weight": 1.5, "assurance_efficacy": 0.35,
-    "neutrality_rate_per_week": 0.35, "contagion_weight": 0.6, "contagion_threshold": 0.12,
-    "contagion_memory_weeks": 8.0, "trust_fall_rate_per_week": 0.45, "trust_recovery_rate_per_week": 0.03,
+    "neutrality_rate_per_week": 0.35,
+    "exit_memory_weeks": 8.0, "trust_fall_rate_per_week": 0.45, "trust_recovery_rate_per_week": 0.03,
     "choice_intensity": 6.0, "quality_weight": 1.0, "trust_weight": 2.5, "price_weight": 0.8,
     "switching_cost_scale": 1.0, "dependence_aversion": 1.5, "wariness_gain": 4.0,
     "wariness_memory_weeks": 52.0, "max_move_share": 0.3, "min_move_share": 0.03,
@@ -33,7 +33,7 @@ PINNED_BEHAVIOUR: dict[str, float] = {
     # model 2.0 switches at their pre-2.0 values (the rule tests were written against these; D45 turned them on
     # by default): a test of a model 2.0 rule switches its own mechanism on
     "rest_fit_on": 0.0, "segment_fit_weight": 0.0, "notice_weeks": 0.0, "pause_on": 0.0, "experience_weight": 0.0,
-    "breach_weight": 0.0, "contagion_information_on": 0.0, "price_speed": 0.0, "sales_intensity": 0.0,
+    "breach_weight": 0.0, "price_speed": 0.0, "sales_intensity": 0.0,
     "assurance_decided_strength": 0.0, "captive_floor": 1.0, "captive_stake_weight": 0.0, "divest_threshold": 0.0,
     "fund_own_perception": 0.0,
 }

@@ -11,7 +11,7 @@ import pytest
 from labelmarket.agents import Investor, Lab, Vendor
 from labelmarket.model.market_model import MarketModel
 
-SCENARIO, SEED = "toy", 7  # the toy market gains one entrant in a 40-week run at this seed (model 2.0 defaults, D45)
+SCENARIO, SEED = "toy", 10  # the toy market gains entrants in a 40-week run at this seed (model 2.0 defaults, D56)
 
 
 def collected_run() -> tuple[MarketModel, mesa.DataCollector]:

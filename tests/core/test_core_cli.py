@@ -45,15 +45,15 @@ def test_run_writes_a_whole_run_folder_and_prints_a_summary(tmp_path, capsys):
 
 def test_the_manifest_says_how_the_frames_were_made(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["run", "toy", "--seed", "4", "--weeks", "15", "--set", "behaviour.contagion_weight=0.3",
+    assert main(["run", "toy", "--seed", "4", "--weeks", "15", "--set", "behaviour.wariness_gain=0.3",
                  "--out", str(out)]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
-    scenario = load_scenario("toy", {"behaviour.contagion_weight": 0.3})
+    scenario = load_scenario("toy", {"behaviour.wariness_gain": 0.3})
     assert manifest["scenario"] == "toy"
     assert manifest["scenario_sha256"] == scenario_hash(scenario)
     assert manifest["seed"] == 4 and manifest["weeks"] == 15 and manifest["horizon_weeks"] == 40
     assert manifest["events"] == {"alpha_stake": {"kind": "ownership_change", "week": 10}}
-    assert manifest["overrides"] == {"behaviour.contagion_weight": 0.3}
+    assert manifest["overrides"] == {"behaviour.wariness_gain": 0.3}
     assert {"python", "labelmarket", "mesa", "numpy", "pandas", "pyarrow"} <= set(manifest["versions"])
     assert manifest["git"]["commit"] is None or len(manifest["git"]["commit"]) == 40
     assert manifest["wall_time_s"] >= 0

@@ -45,7 +45,7 @@ def test_the_seed_defaults_to_the_scenarios_own():
 
 
 def test_the_resolved_scenario_round_trips_through_toml(tmp_path):
-    scenario = load_scenario("toy", {"behaviour.contagion_weight": 0.25})
+    scenario = load_scenario("toy", {"behaviour.wariness_gain": 0.25})
     path = tmp_path / "resolved.toml"
     path.write_text(scenario_toml(scenario), encoding="utf-8")
     again = load_scenario(path)
@@ -72,7 +72,7 @@ def test_labelmarket_run_twice_with_seed_7_writes_identical_frames(tmp_path, cap
 
 
 @pytest.mark.parametrize("options", [["--seed", "3"], ["--seed", "4", "--weeks", "12"],
-                                     ["--seed", "5", "--set", "behaviour.contagion_weight=0.2",
+                                     ["--seed", "5", "--set", "behaviour.wariness_gain=0.2",
                                       "--set", "labs.Beta.budget_musd=150"]])
 def test_a_run_replays_exactly_from_its_scenario_toml(tmp_path, capsys, options):
     original = _run(tmp_path, "original", "toy", *options)

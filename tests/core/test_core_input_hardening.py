@@ -78,7 +78,7 @@ def test_invalid_utf8_in_an_extends_parent_names_the_parent(workdir, capsys):
 def test_invalid_utf8_in_a_sweeps_scenario_is_one_line(workdir, capsys):
     (workdir / "g.toml").write_bytes(b"\xff\xfe")
     (workdir / "s.toml").write_text('name = "s"\nscenario = "g.toml"\nreplications = 1\n[design]\nmethod = "grid"\n'
-                                    '[parameters]\n"behaviour.contagion_weight" = { values = [0.1] }\n'
+                                    '[parameters]\n"behaviour.wariness_gain" = { values = [0.1] }\n'
                                     '[outputs]\nfinal_week = ["hhi"]\n')
     refused(["sweep", "s.toml", "--workers", "1", "--no-progress", "--out", "sw"], capsys,
             "g.toml", "not valid UTF-8 at byte 0")

@@ -328,33 +328,6 @@ def test_a_lab_that_omits_an_input_takes_its_kinds_value_and_its_own_value_wins(
     assert scenario.labs["Own"].data_sensitivity == 0.95 and scenario.labs["Own"].alarm_trust == 0.4
 
 
-# ------------------------------------------------------------------------------- contagion as information
-def test_peers_exits_inform_the_labs_with_the_weakest_own_signal_and_only_about_neutrality():
-    from labelmarket.agents.perception import signal_weakness
-    exposure = np.array([[0.9, 0.0], [0.3, 0.0], [0.0, 0.0]])  # three labs; vendor 1 has no neutrality question
-    weakness = signal_weakness(exposure)
-    assert weakness[0, 0] == 0.0                 # the most exposed lab knows for itself
-    assert weakness[2, 0] == 1.0                 # a lab with no exposure learns only from peers
-    assert 0.0 < weakness[1, 0] < 1.0
-    assert (weakness[:, 1] == 0.0).all()         # a client lost for other reasons is no news about neutrality
-
-
-def test_with_contagion_as_information_a_client_lost_for_other_reasons_does_not_spread():
-    """Peers leave a vendor nobody doubts: pre-2.0 contagion lowers neutrality, the information version not."""
-    def contagion(information: float) -> float:
-        market = build(labs={"Leaver": lab(100.0, {"V": 100.0}), "Stayer": lab(100.0, {"V": 100.0})},
-                       vendors={"V": vendor(300.0, 0.8)},
-                       behaviour={**QUIET_VC, "contagion_information_on": information})
-        model = MarketModel(market, rng=1)
-        s = model.state
-        s.withdrawn_musd[0, 0] = 90.0  # Leaver just withdrew most of its spend
-        s.spend_musd[0, 0] = 10.0
-        lab_rules.perceive(s, model.behaviour)
-        return float(s.contagion[1, 0])
-    assert contagion(0.0) > 0.1
-    assert contagion(1.0) == 0.0
-
-
 def test_inquiries_survive_a_rounding_negative_spend_with_no_routine_scanning():
     """D47: with routine_inquiries = 0, a spend of -1e-16 left by notice arithmetic made the Poisson rate of a
     lab's inquiries negative and crashed the run (found by the ablation of routine inquiries, seed 6)."""

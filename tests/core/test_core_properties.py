@@ -25,7 +25,7 @@ REL = 1e-6
 # State arrays that are stocks, flows, shares or counts: none may be negative or NaN.
 NON_NEGATIVE = ("budget_musd", "unplaced_musd", "spend_musd", "withdrawn_musd", "target_share", "capacity_musd",
                 "refused_musd", "demand_ema_musd", "inquiries", "inquiries_short_ema", "inquiries_long_ema",
-                "capital_musd", "capital_left_musd", "departed_talent", "stake", "exposure", "contagion",
+                "capital_musd", "capital_left_musd", "departed_talent", "stake", "exposure",
                 "wariness", "notice_musd", "paused_musd", "expected_quality", "breach")
 UNIT_INTERVAL = ("trust", "perceived_neutrality", "quality", "talent", "assurance", "exposure", "stake",
                  "departed_talent", "target_share", "expected_quality", "breach", "segment_demand",

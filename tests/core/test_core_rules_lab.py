@@ -88,7 +88,7 @@ def _loyalty_market(switching_cost: float):
         investors={"Owner": strategic("Acquirer")},
         events={"stake": {"kind": "ownership_change", "week": 2, "investor": "Owner", "vendor": "Home",
                           "stake": 0.3, "voting": False}},
-        behaviour={**QUIET_VC, "routine_inquiries": 5.0, "contagion_weight": 0.0, "max_move_share": 1.0,
+        behaviour={**QUIET_VC, "routine_inquiries": 5.0, "max_move_share": 1.0,
                    "min_move_share": 0.0, "wariness_gain": 0.0}, horizon_weeks=20)
 
 
@@ -147,7 +147,7 @@ def test_dissatisfaction_raises_inquiries():
 
 # ------------------------------------------------------------------------------------------------ alarm
 def _alarm_model(alarm_trust: float) -> MarketModel:
-    market = rival_stake_market(behaviour={"contagion_weight": 0.0, "routine_inquiries": 3.0}, week=2,
+    market = rival_stake_market(behaviour={"routine_inquiries": 3.0}, week=2,
                                 alarm_trust=alarm_trust, review_interval_weeks=NEVER_DUE)
     model = MarketModel(market, rng=2)
     model.state.review_phase_weeks[index(model, "Rival")] = NEVER_DUE - 40  # first routine review: week 40

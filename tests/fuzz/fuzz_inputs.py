@@ -132,7 +132,7 @@ set_values = st.one_of(st.sampled_from(["inf", "nan", "-inf", "1e400", "1e308", 
 
 
 # --------------------------------------------------------------------------------------- sweep files
-SWEEP_PATHS = ["behaviour.contagion_weight", "events.alpha_stake.stake", "labs.Alpha.budget_musd",
+SWEEP_PATHS = ["behaviour.wariness_gain", "events.alpha_stake.stake", "labs.Alpha.budget_musd",
                "vendors.MidCo.price_index", "labs.Gamma.rivals.Alpha"]
 small_lists = st.lists(st.one_of(plausible, floats, integers, names), min_size=1, max_size=3)
 # each field of a sweep file, with what it may be set to
@@ -158,7 +158,7 @@ def sweep_documents(draw) -> dict[str, Any]:
     spec = {"values": [0.1, 0.2]} if method == "grid" else {"bounds": [0.1, 0.2]}
     doc: dict[str, Any] = {"name": "fuzz", "scenario": "toy", "seed": 1, "replications": 1, "weeks": 14,
                            "design": {"method": method} | ({} if method == "grid" else {"samples": 2}),
-                           "parameters": {"behaviour.contagion_weight": spec},
+                           "parameters": {"behaviour.wariness_gain": spec},
                            "outputs": {"final_week": ["hhi"], "share_weeks": [4]}}
     for _ in range(draw(st.integers(1, 2))):
         if draw(st.booleans()):

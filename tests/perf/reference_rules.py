@@ -130,29 +130,6 @@ def conflict_exposure(sensitivity, rivalry, stake, voting, departed_talent, assu
     return out
 
 
-def peer_exit_share(withdrawn_musd, spend_musd):
-    """Share of the other labs' recent spend at a vendor that they withdrew (own row excluded)."""
-    labs, vendors = spend_musd.shape
-    out = np.zeros((labs, vendors))
-    for i in range(labs):
-        for j in range(vendors):
-            withdrawn = sum(withdrawn_musd[o, j] for o in range(labs) if o != i)
-            held = sum(spend_musd[o, j] for o in range(labs) if o != i)
-            base = held + withdrawn
-            out[i, j] = min(max(withdrawn / base, 0.0), 1.0) if base > 1e-9 else 0.0
-    return out
-
-
-def threshold_contagion(peer_exit, threshold, weight):
-    """Nothing below a lab's threshold; above it, neutrality lost in proportion to the excess."""
-    labs, vendors = peer_exit.shape
-    out = np.zeros((labs, vendors))
-    for i in range(labs):
-        for j in range(vendors):
-            out[i, j] = weight * max(0.0, peer_exit[i, j] - threshold[i]) / max(1.0 - threshold[i], 1e-9)
-    return out
-
-
 def anchored_update(opinion, anchor, rate):
     """Each opinion moves a share ``rate`` of the way to its anchor."""
     out = np.zeros(opinion.shape)

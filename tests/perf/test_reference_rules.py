@@ -140,19 +140,6 @@ def test_conflict_exposure_is_zero_when_no_rival_holds_anything():
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_peer_exits_and_contagion_match_reference(seed):
-    rng = np.random.default_rng(seed)
-    spend = rng.exponential(10.0, (6, 5)) * (rng.random((6, 5)) < 0.6)
-    withdrawn = rng.exponential(3.0, (6, 5)) * (rng.random((6, 5)) < 0.4)
-    spend[:, 4] = withdrawn[:, 4] = 0.0        # a vendor nobody uses
-    exit_share = perception.peer_exit_share(withdrawn, spend)
-    np.testing.assert_allclose(exit_share, ref.peer_exit_share(withdrawn, spend), **TOL)
-    threshold = rng.uniform(0.0, 0.5, 6)
-    np.testing.assert_allclose(perception.threshold_contagion(exit_share, threshold, 0.6),
-                               ref.threshold_contagion(exit_share, threshold, 0.6), **TOL)
-
-
-@pytest.mark.parametrize("seed", SEEDS)
 def test_opinion_and_trust_updates_match_reference(seed):
     rng = np.random.default_rng(seed)
     level, target = rng.random((5, 6)), rng.random((5, 6))

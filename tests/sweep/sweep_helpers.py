@@ -42,10 +42,10 @@ def toy_sweep(method: str = "grid", replications: int = 2, delay_s: float | None
     """A sweep of the seeded toy market (weekly frames included)."""
     if method == "grid":
         parameters = {"events.shock.stake": {"values": [0.0, 0.25, 0.49]},
-                      "behaviour.contagion_weight": {"values": [0.2, 0.8]}}
+                      "behaviour.wariness_gain": {"values": [0.2, 0.8]}}
     else:
         parameters = {"events.shock.stake": {"bounds": [0.0, 0.49]},
-                      "behaviour.contagion_weight": {"bounds": [0.0, 1.0]}}
+                      "behaviour.wariness_gain": {"bounds": [0.0, 1.0]}}
     if delay_s is not None:
         parameters["toy.delay_s"] = {"values": [delay_s]} if method == "grid" else {"bounds": [delay_s, delay_s * 1.001]}
     return {

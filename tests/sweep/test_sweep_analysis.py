@@ -100,14 +100,14 @@ def test_a_two_parameter_grid_gets_means_a_heatmap_and_hhi_fan_charts(tmp_path):
     folder = out / "analysis"
     runs = load_results(out).runs
     means = pd.read_csv(folder / "grid_means.csv")
-    hhi = means[means["output"] == "final_hhi"].set_index(["events.shock.stake", "behaviour.contagion_weight"])
-    expected = runs.groupby(["events.shock.stake", "behaviour.contagion_weight"])["final_hhi"].mean()
+    hhi = means[means["output"] == "final_hhi"].set_index(["events.shock.stake", "behaviour.wariness_gain"])
+    expected = runs.groupby(["events.shock.stake", "behaviour.wariness_gain"])["final_hhi"].mean()
     pd.testing.assert_series_equal(hhi["mean"].sort_index(), expected.sort_index(), check_names=False)
     assert (hhi["ci_low"] < hhi["mean"]).all() and (hhi["n"] == 3).all()
     effects = pd.read_csv(folder / "grid_main_effects.csv")
     assert len(effects[effects["output"] == "final_hhi"]) == 3 + 2
     for name in ("grid_heatmap_final_hhi.png", "grid_effects_final_hhi.png", "fan_hhi_events.shock.stake.png",
-                 "fan_hhi_behaviour.contagion_weight.png"):
+                 "fan_hhi_behaviour.wariness_gain.png"):
         assert (folder / "figures" / name).exists(), name
     assert len(report.figures) == 2 + 2  # heatmap and main effects, one fan chart per parameter
 

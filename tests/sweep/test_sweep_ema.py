@@ -27,7 +27,7 @@ def test_errors_become_nan():
 
 
 def test_emas_sequential_evaluator_runs_the_real_model():
-    model = ema_model({"events.meta_stake.stake": (0.0, 0.49), "behaviour.contagion_weight": (0.0, 2.0)},
+    model = ema_model({"events.meta_stake.stake": (0.0, 0.49), "behaviour.wariness_gain": (0.0, 2.0)},
                       outcomes=["final_hhi", "share_week_4"], weeks=32, seed=3)
     with ema.SequentialEvaluator(model) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=3)

@@ -20,7 +20,7 @@ REAL_MODEL_SWEEP = {
     "replications": 2,
     "design": {"method": "lhs", "samples": 3},
     "parameters": {"events.meta_stake.stake": {"bounds": [0.0, 0.49]},
-                   "behaviour.contagion_weight": {"bounds": [0.0, 2.0]}},
+                   "behaviour.wariness_gain": {"bounds": [0.0, 2.0]}},
     "outputs": {"final_week": ["hhi", "effective_vendors"], "share_weeks": [8], "weekly_market": True},
 }
 KEYS = ["point_id", "replicate"]

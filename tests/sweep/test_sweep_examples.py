@@ -14,7 +14,7 @@ EXAMPLES = sorted((ROOT / "experiments").glob("*.toml"))
 
 
 def test_there_are_examples():
-    assert {p.stem for p in EXAMPLES} >= {"sobol_shock", "grid_stake_contagion", "morris_screening"}
+    assert {p.stem for p in EXAMPLES} >= {"sobol_shock", "grid_stake_wariness", "morris_screening"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -42,7 +42,7 @@ def test_a_sobol_sweep_grows_from_64_to_128_samples(tmp_path, frames_equal):
 def test_more_grid_values_compute_only_the_new_combinations(tmp_path, frames_equal):
     small = toy_sweep("grid", replications=1)
     big = toy_sweep("grid", replications=1)
-    big["parameters"]["behaviour.contagion_weight"]["values"] = [0.2, 0.5, 0.8]
+    big["parameters"]["behaviour.wariness_gain"]["values"] = [0.2, 0.5, 0.8]
     first, grown, fresh = grown_and_fresh(tmp_path, small, big)
     assert (first.computed, grown.computed, fresh.computed) == (6, 3, 9)
     assert_identical(tmp_path, frames_equal)

@@ -24,7 +24,7 @@ def slow_toy_sweep() -> dict:
         "replications": 5,
         "design": {"method": "grid"},
         "parameters": {"events.shock.stake": {"values": [0.0, 0.2, 0.35, 0.49]},
-                       "behaviour.contagion_weight": {"values": [0.3, 0.9]},
+                       "behaviour.wariness_gain": {"values": [0.3, 0.9]},
                        "toy.delay_s": {"values": [0.1]}},
         "outputs": {"weekly_market": True},
     }

@@ -104,7 +104,7 @@ def test_a_chosen_share_vendor_must_exist():
 @pytest.mark.parametrize(
     ("parameters", "words"),
     [
-        ({"behaviour.contagion_wieght": {"bounds": [0.0, 1.0]}}, "contagion_weight"),
+        ({"behaviour.wariness_gian": {"bounds": [0.0, 1.0]}}, "wariness_gain"),
         ({"events.meta_stake.stake": {"bounds": [0.0, 1.5]}}, "1.5 is not usable"),
         ({"labs.Goggle.data_sensitivity": {"bounds": [0.5, 1.0]}}, "Goggle"),
     ],

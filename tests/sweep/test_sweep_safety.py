@@ -139,7 +139,7 @@ def test_a_name_too_long_or_with_nul_is_one_line(tmp_path, capsys):
 def test_a_scenario_that_is_not_utf8_is_one_line(tmp_path, capsys):
     (tmp_path / "bad_scenario.toml").write_bytes(b"\xff\xfe")
     document = {"scenario": "bad_scenario.toml", "design": {"method": "grid"},
-                "parameters": {"behaviour.contagion_weight": {"values": [0.1]}}}
+                "parameters": {"behaviour.wariness_gain": {"values": [0.1]}}}
     code, err = run_cli(capsys, str(write_sweep(tmp_path, document)), "--out", str(tmp_path / "out"))
     assert code == 2 and "scenario" in err and not (tmp_path / "out").exists()
 

@@ -28,7 +28,7 @@ def test_a_sweep_writes_results_weekly_design_and_manifest(tmp_path):
     results = load_results(out)
     runs = results.runs
     assert len(runs) == 12 and runs["error"].isna().all()
-    assert list(runs.columns[:5]) == ["point_id", "replicate", "seed", "events.shock.stake", "behaviour.contagion_weight"]
+    assert list(runs.columns[:5]) == ["point_id", "replicate", "seed", "events.shock.stake", "behaviour.wariness_gain"]
     assert {"final_hhi", "hhi_below_2500_week", "peak_unmet_musd", "share_week_26", "share_week_50"} <= set(runs.columns)
     # common random numbers: every point runs the same seeds
     seeds = runs.groupby("point_id")["seed"].apply(tuple)
@@ -48,7 +48,7 @@ def test_outputs_match_a_direct_call_of_the_run_function(tmp_path):
     results = load_results(run(toy_sweep("grid", replications=1), tmp_path / "toy").run_dir)
     row = results.runs.iloc[3]
     direct = toy_market({"events.shock.stake": row["events.shock.stake"],
-                         "behaviour.contagion_weight": row["behaviour.contagion_weight"]}, int(row["seed"]))
+                         "behaviour.wariness_gain": row["behaviour.wariness_gain"]}, int(row["seed"]))
     assert row["final_hhi"] == direct["final_hhi"]
     assert row["share_week_26"] == direct["share_week_26"]
 

@@ -38,7 +38,7 @@ def test_owner_probe_and_precedent():
     runs = pattern_runs("meta_scale_2025")
     assert runs["owner_probe"].events["ceo_departure"].talent_share == PROBE_TALENT_SHARE
     assert runs["owner_probe"].events["meta_stake"].enabled
-    custom = load_scenario("meta_scale_2025", {"behaviour.contagion_weight": 0.0})
+    custom = load_scenario("meta_scale_2025", {"behaviour.wariness_gain": 0.0})
     precedent = pattern_runs(custom)["precedent"]
     assert precedent.meta.name == "appen_2024" and precedent.behaviour == custom.behaviour
 

@@ -28,7 +28,7 @@ def _table() -> pd.DataFrame:
     gain = np.linspace(0.05, 5.95, 12)            # wariness_gain over its box 0..6, four points per third
     breaks = gain < 2.0                            # P5 fails in the low third only
     return pd.DataFrame({"point": [f"point {i}" for i in range(12)], "wariness_gain": gain,
-                         "contagion_weight": np.tile([0.1, 1.4], 6),
+                         "dependence_aversion": np.tile([0.2, 2.8], 6),
                          "pass:P5.hhi": ~breaks, "pass:P5": ~breaks, "pass:P1": True,
                          **{f"pass:P{n}": False for n in (2, 3, 4, 6, 7, 8, 9)},
                          "pass:targets": False, "pass:all": False})
@@ -38,7 +38,7 @@ def test_pass_rates_and_the_thirds_screen_find_the_parameter_that_breaks_a_patte
     table = _table()
     rates = pass_rates(table).set_index("what")["pass_rate"]
     assert rates["P5"] == rates["P5.hhi"] == 8 / 12 and rates["P1"] == 1.0 and rates["all"] == 0.0
-    spread = thirds(table, {"wariness_gain": (0.0, 6.0), "contagion_weight": (0.0, 1.5)})
+    spread = thirds(table, {"wariness_gain": (0.0, 6.0), "dependence_aversion": (0.0, 3.0)})
     p5 = spread[spread.pattern == "P5"].set_index("parameter")
     assert p5.loc["wariness_gain", ["low_third", "mid_third", "high_third"]].tolist() == [0.0, 1.0, 1.0]
     assert p5.loc["wariness_gain", "spread"] == 1.0

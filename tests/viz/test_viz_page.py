@@ -29,10 +29,10 @@ def test_reset_with_untouched_knobs_reports_no_change(rendered):
 
 
 def test_a_moved_slider_changes_the_parameter_on_reset_and_says_so(rendered):
-    rendered.control(v.Slider, "Contagion weight").v_model = 1.2
-    assert "Press Reset to apply: Contagion weight 1.2" in rendered.rc.find(v.Alert).widget.children[0]
+    rendered.control(v.Slider, "Wariness after a let-down").v_model = 1.2
+    assert "Press Reset to apply: Wariness after a let-down 1.2" in rendered.rc.find(v.Alert).widget.children[0]
     rendered.press_button("Reset")
-    assert "changed: Contagion weight 1.2" in rendered.html("<h2 style")
+    assert "changed: Wariness after a let-down 1.2" in rendered.html("<h2 style")
 
 
 def test_a_bad_seed_shows_a_message_and_the_run_carries_on(rendered):
@@ -40,7 +40,7 @@ def test_a_bad_seed_shows_a_message_and_the_run_carries_on(rendered):
     rendered.control(v.TextField, "Seed").v_model = "abc"
     rendered.press_button("Reset")
     assert rendered.control(v.TextField, "Seed").messages == [
-        "Seed: 'abc' is not a whole number of 0 or more; type e.g. 21"]
+        "Seed: 'abc' is not a whole number of 0 or more; type e.g. 10"]
     assert rendered.week() == -25  # not reset
     rendered.press_button("Step")
     assert rendered.week() == -24

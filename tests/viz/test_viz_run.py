@@ -38,7 +38,7 @@ def test_the_same_seed_replays_the_same_run():
 
 @pytest.mark.parametrize("seed", ["abc", "-3", "1.5"])
 def test_a_bad_seed_says_what_to_type(seed):
-    with pytest.raises(ValueError, match=f"Seed: '{seed}' is not a whole number of 0 or more; type e.g. 21"):
+    with pytest.raises(ValueError, match=f"Seed: '{seed}' is not a whole number of 0 or more; type e.g. 10"):
         ClassroomRun(seed=seed)
 
 
@@ -46,7 +46,7 @@ def test_knobs_at_the_sliders_snapped_values_change_nothing_and_the_run_is_the_s
     scenario = load_scenario("meta_scale_2025")
     untouched = {knob.name: (scenario_value(knob, scenario) if knob.is_switch
                              else snapped(scenario_value(knob, scenario), knob.step)) for knob in knobs()}
-    assert untouched["contagion_weight"] != scenario.behaviour.contagion_weight  # the slider does snap it
+    assert untouched["hiring_rate_per_week"] != scenario.behaviour.hiring_rate_per_week  # the slider snaps it
     run = ClassroomRun("meta_scale_2025", 7, untouched)
     assert run.overrides == {} and run.changed_knobs() == []
     own = MarketModel(scenario, rng=7)
@@ -57,10 +57,10 @@ def test_knobs_at_the_sliders_snapped_values_change_nothing_and_the_run_is_the_s
 
 
 def test_a_moved_knob_is_an_override_and_is_reported():
-    run = ClassroomRun("meta_scale_2025", 7, {"contagion_weight": 1.2, "voting": True})
-    assert run.market.behaviour.contagion_weight == 1.2
+    run = ClassroomRun("meta_scale_2025", 7, {"wariness_gain": 1.2, "voting": True})
+    assert run.market.behaviour.wariness_gain == 1.2
     assert run.market.market_scenario.events["meta_stake"].voting is True
-    assert run.changed_knobs() == ["Voting stake on", "Contagion weight 1.2"]
+    assert run.changed_knobs() == ["Voting stake on", "Wariness after a let-down 1.2"]
 
 
 @pytest.mark.parametrize("name", sorted(bundled_scenarios()))
@@ -93,14 +93,14 @@ def test_behaviour_knobs_take_range_and_meaning_from_the_definitions():
 
 def test_half_a_step_is_the_line_between_snapped_and_moved():
     scenario = load_scenario("meta_scale_2025")
-    knob = knob_named("contagion_weight")
-    own = scenario.behaviour.contagion_weight
+    knob = knob_named("wariness_gain")
+    own = scenario.behaviour.wariness_gain
     assert not is_moved(knob, own + 0.49 * knob.step, scenario)
     assert is_moved(knob, own + knob.step, scenario)
 
 
 def test_a_comparison_runs_on_the_same_seed_alongside():
-    run = ClassroomRun("meta_scale_2025", 5, {"contagion_weight": 1.5}, compare=OWN_VALUES)
+    run = ClassroomRun("meta_scale_2025", 5, {"wariness_gain": 1.5}, compare=OWN_VALUES)
     other = ClassroomRun("meta_scale_2025", 5, compare="strong_assurances")
     for _ in range(30):
         run.step()

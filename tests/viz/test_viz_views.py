@@ -93,14 +93,14 @@ def test_hhi_chart_draws_the_twin_dashed_the_comparison_dotted_and_the_guideline
 
 
 def test_key_figures_compare_with_the_twin_and_the_comparison():
-    run = ClassroomRun(compare=OWN_VALUES, settings={"contagion_weight": 1.5})
+    run = ClassroomRun(compare=OWN_VALUES, settings={"wariness_gain": 1.5})
     for _ in range(30):
         run.step()
     markup = key_figures_html(run)
     twin_hhi = run.twin.recorder.market_frame().hhi.iloc[-1]
     other_hhi = run.comparison.recorder.market_frame().hhi.iloc[-1]
     assert "Week 4: 4 weeks after the shock" in markup and f"no shock: {twin_hhi:,.0f}" in markup
-    assert f"compare: {other_hhi:,.0f}" in markup and "changed: Contagion weight 1.5" in markup
+    assert f"compare: {other_hhi:,.0f}" in markup and "changed: Wariness after a let-down 1.5" in markup
 
 
 def test_no_shock_says_so_until_a_stake_is_fired_and_then_counts_from_it():
