@@ -170,7 +170,7 @@ class ClassroomRun:
         return int(model_week) - self.shock_week
 
     def changed_knobs(self) -> list[str]:
-        """The knobs moved from the scenario's values, e.g. ['Contagion weight 1.2', 'Voting stake on']."""
+        """The knobs moved from the scenario's values, e.g. ['Wariness after a let-down 1.2', 'Voting stake on']."""
         return [f"{knob_named(name).label} {knob_named(name).shown(value)}" for name, value in self.moved.items()]
 
     def _shares(self) -> np.ndarray:
