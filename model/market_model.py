@@ -12,6 +12,7 @@ per lab, vendor and investor (entrants included) as the readable face of the arr
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +31,21 @@ from labelmarket.scenarios.loader import DEFAULT_SCENARIO, load_scenario
 from labelmarket.scenarios.schema import Event, Scenario
 
 
+FRAMES_KEPT = {"full": ("market", "vendors", "allocations", "events", "labs"),  # by recording level
+               "vendors": ("market", "vendors", "events"), "market": ("market", "events")}
+
+
 class MarketModel(mesa.Model):
     """AI labs, data vendors and investors reassigning contracts week by week.
 
     ``MarketModel(scenario="meta_scale_2025", rng=7)``; ``scenario`` may be a bundled name, a path or a
     validated :class:`Scenario`; ``overrides`` are dotted paths (``{"behaviour.contagion_weight": 0.4}``);
-    ``weeks`` defaults to the scenario's horizon. All randomness comes from ``self.rng``.
+    ``weeks`` defaults to the scenario's horizon; ``record`` is the recording level (``full``, ``vendors`` or
+    ``market``: :mod:`labelmarket.model.recorder`). All randomness comes from ``self.rng``.
     """
 
     def __init__(self, scenario: str | Path | Scenario = DEFAULT_SCENARIO, rng: Any = None,
-                 overrides: dict[str, Any] | None = None, weeks: int | None = None) -> None:
+                 overrides: dict[str, Any] | None = None, weeks: int | None = None, record: str = "full") -> None:
         resolved = load_scenario(scenario, overrides)
         super().__init__(rng=resolved.meta.seed if rng is None else int(rng))
         self.market_scenario = resolved
@@ -49,7 +55,7 @@ class MarketModel(mesa.Model):
         self.horizon_weeks = resolved.meta.horizon_weeks if weeks is None else int(weeks)
         self.state = build_state(resolved, self.rng)
         rec = resolved.record
-        self.recorder = Recorder(self.horizon_weeks, rec.allocations, rec.allocations_every_weeks)
+        self.recorder = Recorder(self.horizon_weeks, rec.allocations, rec.allocations_every_weeks, level=record)
         for i in range(self.state.n_labs):
             Lab(self, self.state, i)
         for k in range(len(self.state.investor_names)):
@@ -141,16 +147,23 @@ class MarketModel(mesa.Model):
         self.recorder.log(week, entries)
 
     # ------------------------------------------------------------------------------------- frames
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """The recorded frames: market, vendors, allocations, events, labs."""
-        s = self.state
-        return {
-            "market": self.recorder.market_frame(),
-            "vendors": self.recorder.vendor_frame(s.vendor_names),
-            "allocations": self.recorder.allocation_frame(s.lab_names, s.vendor_names),
-            "events": self.recorder.event_frame(),
-            "labs": self.recorder.lab_frame(s.lab_names),
-        }
+    def frames(self, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+        """The recorded frames: market, vendors, allocations, events, labs (those of ``names`` only, if given).
+
+        A run recorded below the ``full`` level has the market and events frames (and, at ``vendors``, the
+        vendors frame); asking for a frame it did not record raises ValueError.
+        """
+        s, r = self.state, self.recorder
+        build = {"market": r.market_frame, "vendors": lambda: r.vendor_frame(s.vendor_names),
+                 "allocations": lambda: r.allocation_frame(s.lab_names, s.vendor_names),
+                 "events": r.event_frame, "labs": lambda: r.lab_frame(s.lab_names)}
+        kept = FRAMES_KEPT[r.level]
+        wanted = kept if names is None else tuple(names)
+        missing = [name for name in wanted if name not in kept]
+        if missing:
+            raise ValueError(f"frames {missing} were not recorded at recording level {r.level!r} "
+                             f"(it keeps {', '.join(kept)}); run with record='full'")
+        return {name: build[name]() for name in wanted}
 
     def market_shares(self) -> dict[str, float]:
         revenue = self.state.revenue_musd() * self.state.active
