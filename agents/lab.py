@@ -268,8 +268,11 @@ def value_components(s: MarketState, b: Behaviour, i: int, j: int, share: np.nda
     to_peers = c / (e + c) if e + c > 0 else 0.0
     owned = float(s.stake[j][s.is_strategic & (s.investor_lab == i)].sum())
     fit = float(s.fit[i, j])
-    if b.segment_fit_weight:
-        fit += b.segment_fit_weight * float(s.segment_match(np.array([i]))[0, j])
+    if b.segment_fit_weight:  # lab i's row of MarketState.segment_match at vendor j, summed in the same order
+        match = 0.0
+        for g in range(s.segment_demand.shape[1]):
+            match += float(s.segment_demand[i, g]) * float(s.segment_service[j, g])
+        fit += b.segment_fit_weight * match
     return {
         "neutrality": lost * (1.0 - to_peers), "contagion": lost * to_peers,
         "trust": b.trust_weight * (t - q * n),

@@ -76,21 +76,21 @@ class MarketModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one week."""
-        s, b = self.state, self.behaviour
+        s, b, week = self.state, self.behaviour, self.week
         self._start_week()
-        for event in self._scheduled.pop(self.week, []):
+        for event in self._scheduled.pop(week, []):
             self._carry_out(event)
-        lab.serve_notices(s, self.week)  # model 2.0 (D37): notices that end free their money
+        lab.serve_notices(s, week)  # model 2.0 (D37): notices that end free their money
         lab.perceive(s, b)
-        self.log(lab.decide(s, b, self.rng, self.week, self.market_scenario.record.decisions_min_musd))
+        self.log(lab.decide(s, b, self.rng, week, self.market_scenario.record.decisions_min_musd))
         lab.grow_budgets(s)
-        self.log(investor.decide_as_owner(s, b, self.week))  # model 2.0: captive volume, divestment
-        self.log(vendor.compete(s, b, self.rng, self.week))  # model 2.0: prices, sales, assurances
+        self.log(investor.decide_as_owner(s, b, week))  # model 2.0: captive volume, divestment
+        self.log(vendor.compete(s, b, self.rng, week))  # model 2.0: prices, sales, assurances
         self.log(vendor.operate(s, b))
         self.log(investor.invest(s, b, self.rng))
         self._add_vendor_agents()
-        self.recorder.record_week(self.week, self.state)
-        if self.week >= self.horizon_weeks:
+        self.recorder.record_week(week, self.state)
+        if week >= self.horizon_weeks:
             self.running = False
 
     def run(self) -> MarketModel:
@@ -143,8 +143,8 @@ class MarketModel(mesa.Model):
 
     def log(self, entries: list[LogEntry]) -> None:
         """Write event-log entries under the current week (a live intervention's under the coming week)."""
-        week = self.week if self._live_week is None else self._live_week
-        self.recorder.log(week, entries)
+        if entries:
+            self.recorder.log(self.week if self._live_week is None else self._live_week, entries)
 
     # ------------------------------------------------------------------------------------- frames
     def frames(self, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
