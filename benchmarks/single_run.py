@@ -68,3 +68,21 @@ def process(repeats: int = 5) -> dict[str, Any]:
             command = [*command, "--out", str(Path(scratch) / "run"), "--force"]
         median_s, times = process_seconds(command, REPO, repeats, timeout_s=300)
     return {"command": label, "repeats": repeats, "process_s": median_s, "times_s": times}
+
+
+def dashboard_step(steps: int = 20) -> dict[str, Any]:
+    """The server side of a dashboard Step: one week of the classroom's markets (the scenario and its no-shock
+    twin) and the readings every view takes (event log, market frames), median over ``steps`` weeks from the
+    start. The browser's part (sending the click, rendering) is measured by tests/browser/test_browser_speed.py,
+    not here."""
+    from labelmarket.viz.run import ClassroomRun
+
+    run = ClassroomRun(SCENARIO, seed=1)
+    run.events(), run.market_frames()
+
+    def step() -> None:
+        run.step()
+        run.events(), run.market_frames()
+
+    median_s, _ = median_seconds(step, steps)
+    return {"scenario": SCENARIO, "steps": steps, "server_step_ms": 1e3 * median_s}
