@@ -155,8 +155,9 @@ def table(results: dict[str, Any]) -> str:
         lines += ["", f"5. ensembles ({b['runs']} default runs a batch, medians of {b['repeats']})",
                   f"   batched, market level: {b['runs_per_cpu_s']:6.1f} runs/s per core (CPU), "
                   f"{b['runs_per_wall_s']:.1f} wall",
-                  f"   one by one, all frames: {b['one_by_one_full_frames_runs_per_cpu_s']:6.1f} runs/s per core (CPU), "
-                  f"{b['one_by_one_full_frames_runs_per_wall_s']:.1f} wall; batched / one by one: {b['speedup_cpu']:.2f}x",
+                  f"   one by one, all frames: {b['one_by_one_full_frames_runs_per_cpu_s']:6.1f} runs/s per core "
+                  f"(CPU), {b['one_by_one_full_frames_runs_per_wall_s']:.1f} wall; "
+                  f"batched / one by one: {b['speedup_cpu']:.2f}x",
                   f"   validate --seeds {e['validate']['seeds']}: {e['validate']['runs']} runs in "
                   f"{e['validate']['wall_s']:.1f} s on {e['validate']['workers']} workers"]
         if "sobol" in e:

@@ -26,13 +26,9 @@ from labelmarket.agents.vendor import Vendor
 from labelmarket.model.event_log import LogEntry
 from labelmarket.model.events import apply_event, live_event_problem
 from labelmarket.model.initial_state import build_state
-from labelmarket.model.recorder import Recorder
+from labelmarket.model.recorder import FRAMES_KEPT, Recorder
 from labelmarket.scenarios.loader import DEFAULT_SCENARIO, load_scenario
 from labelmarket.scenarios.schema import Event, Scenario
-
-
-FRAMES_KEPT = {"full": ("market", "vendors", "allocations", "events", "labs"),  # by recording level
-               "vendors": ("market", "vendors", "events"), "market": ("market", "events")}
 
 
 class MarketModel(mesa.Model):

@@ -32,6 +32,8 @@ EVENT_COLUMNS = ["week", "kind", "actor", "target", "amount_musd", "cause", *DRI
 LAB_COLUMNS = ["week", "lab", "budget_musd", "unplaced_musd", "wariness", "paused_musd"]
 NULLABLE_DTYPES = {"other_destinations": "Int64", "rival_voting": "boolean", "voting": "boolean"}
 RECORD_LEVELS = ("market", "vendors", "full")  # each keeps what the one before it keeps, and more
+FRAMES_KEPT = {"market": ("market", "events"), "vendors": ("market", "vendors", "events"),
+               "full": ("market", "vendors", "allocations", "events", "labs")}
 
 
 @dataclass
@@ -142,7 +144,8 @@ class Recorder:
     def event_frame(self) -> pd.DataFrame:
         """One row per logged entry: the structured fields, with the cause rendered in words."""
         events = self.events
-        columns = {name: [getattr(e, name) for e in events] for name in ("week", "kind", "actor", "target", "amount_musd")}
+        columns = {name: [getattr(e, name) for e in events]
+                   for name in ("week", "kind", "actor", "target", "amount_musd")}
         columns["kind"] = [str(kind) for kind in columns["kind"]]
         columns["cause"] = [cause(e) for e in events]
         for name in DRIVER_COLUMNS:

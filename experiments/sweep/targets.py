@@ -63,28 +63,27 @@ class ScenarioRun:
         # rows, and the allocations when a halving week or the lab series needs them. The outputs are the same.
         level = "full" if self.needs_allocations else "vendors"
         model = MarketModel(scenario, rng=seed, weeks=self.weeks, record=level).run()
-        names = (None if self.outputs.reporters else
-                 ("market", "vendors", "allocations") if self.needs_allocations else ("market", "vendors"))
-        frames = model.frames(names)
-        result = RunResult(scenario=scenario, seed=seed, weeks=model.horizon_weeks,
-                           **{name: frames.get(name) for name in ("market", "vendors", "allocations", "events", "labs")})
+        frames = model.frames(None if self.outputs.reporters else
+                              ("market", "vendors", "allocations") if self.needs_allocations else ("market", "vendors"))
         reference_week = int(scenario.meta.reference_week)
         record = summarise_run(
-            result.market,
-            result.vendors,
+            frames["market"],
+            frames["vendors"],
             reference_week=reference_week,
             outputs=self.outputs,
             share_vendor=self.share_vendor,
-            allocations=result.allocations,
+            allocations=frames.get("allocations"),
             halving_labs=self.halving_labs,
         )
-        record.update(report(self.outputs.reporters, result, model))
+        if self.outputs.reporters:
+            result = RunResult(scenario=scenario, seed=seed, weeks=model.horizon_weeks, **frames)
+            record.update(report(self.outputs.reporters, result, model))
         if self.outputs.weekly_market:
-            record[WEEKLY_KEY] = result.market.reset_index(drop=True)
+            record[WEEKLY_KEY] = frames["market"].reset_index(drop=True)
         if self.outputs.vendor_series:
-            record["vendor_series"] = vendor_series(result.vendors, reference_week)
+            record["vendor_series"] = vendor_series(frames["vendors"], reference_week)
         if self.outputs.lab_series:
-            record["lab_series"] = lab_series(result.allocations, self.share_vendor, reference_week)
+            record["lab_series"] = lab_series(frames["allocations"], self.share_vendor, reference_week)
         return record
 
 
