@@ -152,17 +152,21 @@ def sample_without_replacement(log_weight: np.ndarray, allowed: np.ndarray, coun
     keeps its allowed cells whose key reaches its k-th largest key (found by partial sorting).
     """
     keys = np.where(allowed, log_weight + rng.gumbel(size=log_weight.shape), -np.inf)
-    n_rows, n_cols = keys.shape
+    n_cols = keys.shape[1]
     k = np.minimum(count, n_cols)
-    k_max = int(k.max(initial=0))
-    if k_max == 0:
-        return np.zeros(keys.shape, dtype=bool)
+    chosen = np.zeros(keys.shape, dtype=bool)
+    drawing = np.flatnonzero(k > 0)  # rows drawing nothing choose nothing (most vendors make no sales contact)
+    if drawing.size == 0:
+        return chosen
+    k, keys = k[drawing], keys[drawing]
+    k_max = int(np.maximum.reduce(k))
     descending = -keys
     if k_max < n_cols:
         descending = np.partition(descending, k_max - 1, axis=1)[:, :k_max]
     descending.sort(axis=1)
-    kth_key = -descending[np.arange(n_rows), np.maximum(k, 1) - 1]
-    return allowed & (keys >= kth_key[:, None]) & (k > 0)[:, None]
+    kth_key = -descending[np.arange(drawing.size), k - 1]
+    chosen[drawing] = allowed[drawing] & (keys >= kth_key[:, None])
+    return chosen
 
 
 def keep_captive_spend(desired_change: np.ndarray, captive: np.ndarray) -> np.ndarray:
