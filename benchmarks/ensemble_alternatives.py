@@ -1,17 +1,20 @@
 """Benchmark 6: three ways to do many runs' work in one pass, measured on the real rule that costs most.
 
 The rule is the labs' diversified split (``labelmarket.agents.choice._entropic_quadratic_split``), the largest
-item of a run's profile. Its real inputs are captured from a batch of default-scenario runs (every week's block
-of reviewing labs, one block per run and week), then solved three ways, interleaved, in this process:
+item of a run's profile before it was compiled (D70, D74). Its real inputs are captured from a batch of
+default-scenario runs (every week's block of reviewing labs, one block per run and week), then solved three
+ways, interleaved, in this process:
 
-- ``per_run``: the model's own code, once per run and week (what a batch of runs costs today);
+- ``per_run``: the numpy form of the split the model used until D74 (kept here, as ``numpy_split``, for this
+  comparison only), once per run and week;
 - ``run_axis``: one numpy pass per week over the blocks of every run stacked along a leading run axis; each run
   keeps its own Newton convergence test (a run that has converged stops moving), so every run's numbers are
-  those it gets alone, bit for bit; runs are stacked only with runs of the same vendor count, because numpy's
-  row sums group their terms by the row's length;
-- ``compiled``: a numba kernel of the same rule that loops over runs, rows and vendors in one call (its first,
-  compiling call timed apart). Its ``exp`` and ``log`` are not numpy's (numpy has its own vectorised ones), so
-  its numbers differ in the last bits; the largest difference is reported.
+  those ``per_run`` gives it alone, bit for bit; runs are stacked only with runs of the same vendor count,
+  because numpy's row sums group their terms by the row's length;
+- ``compiled``: the model's split, a numba kernel (D74), once per run and week; its first call (compiling, or
+  loading numba's cache) is timed apart. Its ``exp`` and ``log`` are not numpy's (numpy has its own vectorised
+  ones) and its sums run in the written order, so its numbers differ from ``per_run``'s in the last bits; the
+  largest difference is reported.
 
 ``python -m labelmarket.benchmarks.ensemble_alternatives [RUNS]`` prints one JSON line.
 """
@@ -31,7 +34,7 @@ from labelmarket.agents import choice
 
 SCENARIO = "meta_scale_2025"
 
-Block = tuple[np.ndarray, np.ndarray, np.ndarray]  # logit, allowed, k of one run's week
+Block = tuple[np.ndarray, np.ndarray, np.ndarray]  # logit, allowed, k (one a row) of one run's week
 
 
 def capture_blocks(runs: int) -> dict[int, list[Block]]:
@@ -47,7 +50,7 @@ def capture_blocks(runs: int) -> dict[int, list[Block]]:
             model = MarketModel(scenario, rng=seed, record="market")
 
             def capture(logit, allowed, k, model=model):
-                by_week[model.week + 1].append((logit.copy(), allowed.copy(), np.array(k, dtype=float)))
+                by_week[model.week + 1].append((logit.copy(), allowed.copy(), k.copy()))
                 return solve(logit, allowed, k)
 
             choice._entropic_quadratic_split = capture
@@ -58,7 +61,58 @@ def capture_blocks(runs: int) -> dict[int, list[Block]]:
 
 
 def per_run(by_week: dict[int, list[Block]]) -> list[np.ndarray]:
+    return [numpy_split(*block) for blocks in by_week.values() for block in blocks]
+
+
+def compiled(by_week: dict[int, list[Block]]) -> list[np.ndarray]:
     return [choice._entropic_quadratic_split(*block) for blocks in by_week.values() for block in blocks]
+
+
+def numpy_split(logit: np.ndarray, allowed: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """The split in numpy calls, as the model computed it until D74 (same algorithm and convergence rule as
+    the compiled kernel): one Newton step is a few whole-block numpy calls, and the block's largest step or
+    gap decides when to stop."""
+    k = np.asarray(k, dtype=float).reshape(-1, 1)
+    base = np.where(allowed, logit - 1.0 + np.log(k), choice.SENTINEL_LOGIT)
+    top = np.maximum.reduce(np.where(allowed, logit, -np.inf), axis=1, keepdims=True)
+    mu = top + np.log(np.add.reduce(np.exp(np.where(allowed, logit - top, -np.inf)), axis=1, keepdims=True)) - 1.0
+    u = None  # the first solve starts cold
+    for _ in range(choice.OUTER_NEWTON_STEPS):
+        u = _numpy_log_y(base - mu, u)  # warm start: mu moves little between outer steps
+        y = np.where(allowed, np.exp(u), 0.0)
+        gap = np.add.reduce(y, axis=1, keepdims=True) / k - 1.0
+        slope = -np.add.reduce(y / (1.0 + y), axis=1, keepdims=True) / k
+        mu = mu - gap / slope
+        if np.maximum.reduce(np.abs(gap), axis=None) < 1e-13:
+            break
+    t = np.where(allowed, np.exp(_numpy_log_y(base - mu, u)), 0.0)
+    return t / np.add.reduce(t, axis=1, keepdims=True)
+
+
+def _log_y_start(level: np.ndarray) -> np.ndarray:
+    """A start for u = ln y right of the root of y + ln y = level: ln(level) above 1, else level."""
+    return np.where(level > 1.0, np.log(np.maximum(level, 1.0)), level)
+
+
+def _numpy_log_y(level: np.ndarray, u: np.ndarray | None) -> np.ndarray:
+    """u = ln y with y + ln y = level by Newton's method, in place on two buffers, until no element moves by
+    more than NEWTON_TOLERANCE; warm-started from ``u`` where it lies right of the new root."""
+    cold = _log_y_start(level)
+    if u is None:
+        u = cold
+    else:
+        u = np.where(np.exp(np.minimum(u, 700.0)) + u - level >= 0.0, np.minimum(u, cold), cold)
+    eu, step = np.empty_like(u), np.empty_like(u)
+    for _ in range(choice.INNER_NEWTON_STEPS):
+        np.exp(u, out=eu)
+        np.add(eu, u, out=step)
+        step -= level
+        eu += 1.0
+        step /= eu      # step = (e^u + u - level) / (e^u + 1)
+        u -= step
+        if np.maximum.reduce(np.abs(step, out=step), axis=None) < choice.NEWTON_TOLERANCE:
+            break
+    return u
 
 
 def run_axis(by_week: dict[int, list[Block]]) -> list[np.ndarray]:
@@ -79,9 +133,10 @@ def run_axis(by_week: dict[int, list[Block]]) -> list[np.ndarray]:
 
 
 def _stacked_split(logit: np.ndarray, allowed: np.ndarray, k: np.ndarray, run: np.ndarray) -> np.ndarray:
-    """choice._entropic_quadratic_split over rows of several runs; ``run`` names each row's run (contiguous).
+    """numpy_split over rows of several runs; ``run`` names each row's run (contiguous).
     The same elementwise arithmetic, with each run's convergence tests taken over its own rows."""
     starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]])
+    k = k.reshape(-1, 1)
     base = np.where(allowed, logit - 1.0 + np.log(k), choice.SENTINEL_LOGIT)
     top = np.maximum.reduce(np.where(allowed, logit, -np.inf), axis=1, keepdims=True)
     mu = top + np.log(np.add.reduce(np.exp(np.where(allowed, logit - top, -np.inf)), axis=1, keepdims=True)) - 1.0
@@ -103,8 +158,8 @@ def _stacked_split(logit: np.ndarray, allowed: np.ndarray, k: np.ndarray, run: n
 
 def _stacked_log_y(level: np.ndarray, u: np.ndarray | None, rows: np.ndarray, run: np.ndarray,
                    starts: np.ndarray) -> np.ndarray:
-    """choice._solve_log_y on the rows ``rows`` (others keep ``u``), each run stopping on its own test."""
-    cold = choice._log_y_start(level)
+    """_numpy_log_y on the rows ``rows`` (others keep ``u``), each run stopping on its own test."""
+    cold = _log_y_start(level)
     if u is None:
         new = cold
     else:
@@ -123,110 +178,25 @@ def _stacked_log_y(level: np.ndarray, u: np.ndarray | None, rows: np.ndarray, ru
     return new
 
 
-def compiled_kernel():
-    """The numba kernel of the split (compiled on first call); None when numba is not installed."""
-    try:
-        from numba import njit
-    except ImportError:
-        return None
-
-    @njit(cache=False)
-    def solve_log_y(base, mu, allowed, u, warm):  # pragma: no cover - compiled
-        n, m = base.shape
-        for i in range(n):
-            for j in range(m):
-                level = base[i, j] - mu[i]
-                cold = np.log(level) if level > 1.0 else level
-                if warm and np.exp(min(u[i, j], 700.0)) + u[i, j] - level >= 0.0:
-                    u[i, j] = min(u[i, j], cold)
-                else:
-                    u[i, j] = cold
-        for _ in range(12):
-            worst = 0.0
-            for i in range(n):
-                for j in range(m):
-                    e = np.exp(u[i, j])
-                    step = (e + u[i, j] - (base[i, j] - mu[i])) / (e + 1.0)
-                    u[i, j] -= step
-                    worst = max(worst, abs(step))
-            if worst < 1e-13:
-                break
-
-    @njit(cache=False)
-    def split(logit, allowed, k):  # pragma: no cover - compiled
-        n, m = logit.shape
-        base = np.empty((n, m))
-        mu = np.empty(n)
-        for i in range(n):
-            top = -np.inf
-            for j in range(m):
-                if allowed[i, j] and logit[i, j] > top:
-                    top = logit[i, j]
-            total = 0.0
-            for j in range(m):
-                base[i, j] = logit[i, j] - 1.0 + np.log(k[i, 0]) if allowed[i, j] else -50.0
-                if allowed[i, j]:
-                    total += np.exp(logit[i, j] - top)
-            mu[i] = top + np.log(total) - 1.0
-        u = np.empty((n, m))
-        solve_log_y(base, mu, allowed, u, False)
-        for _ in range(60):
-            gap_worst = 0.0
-            for i in range(n):
-                s, d = 0.0, 0.0
-                for j in range(m):
-                    if allowed[i, j]:
-                        y = np.exp(u[i, j])
-                        s += y
-                        d += y / (1.0 + y)
-                gap = s / k[i, 0] - 1.0
-                mu[i] -= gap / (-d / k[i, 0])
-                gap_worst = max(gap_worst, abs(gap))
-            if gap_worst < 1e-13:
-                break
-            solve_log_y(base, mu, allowed, u, True)
-        solve_log_y(base, mu, allowed, u, True)
-        out = np.zeros((n, m))
-        for i in range(n):
-            total = 0.0
-            for j in range(m):
-                if allowed[i, j]:
-                    out[i, j] = np.exp(u[i, j])
-                    total += out[i, j]
-            for j in range(m):
-                out[i, j] /= total
-        return out
-
-    return split
-
-
 def compare(runs: int = 32, repeats: int = 5) -> dict[str, Any]:
     by_week = capture_blocks(runs)
     blocks = sum(len(b) for b in by_week.values())
     reference = per_run(by_week)
     stacked = run_axis(by_week)
     identical = all(np.array_equal(a, b) for a, b in zip(reference, stacked))
-    kernel = compiled_kernel()
     timings: dict[str, list[float]] = {"per_run": [], "run_axis": [], "compiled": []}
     result: dict[str, Any] = {"scenario": SCENARIO, "runs": runs, "weeks": len(by_week), "blocks": blocks,
                               "run_axis_bit_identical": identical}
-    if kernel is not None:
-        start = time.perf_counter()
-        kernel(*by_week[next(iter(by_week))][0])
-        result["compiled_first_call_s"] = time.perf_counter() - start
-        solved = [kernel(*block) for blocks_ in by_week.values() for block in blocks_]
-        diff = max(float(np.max(np.abs(a - b))) for a, b in zip(reference, solved))
-        rel = max(float(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1e-300))) for a, b in zip(reference, solved))
-        result.update(compiled_max_abs_diff=diff, compiled_max_rel_diff=rel,
-                      compiled_bit_identical=all(np.array_equal(a, b) for a, b in zip(reference, solved)))
+    solved = compiled(by_week)  # the kernel was compiled (or loaded) while the blocks were captured
+    result.update(
+        compiled_max_abs_diff=max(float(np.max(np.abs(a - b))) for a, b in zip(reference, solved)),
+        compiled_max_rel_diff=max(float(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1e-300)))
+                                  for a, b in zip(reference, solved)),
+        compiled_bit_identical=all(np.array_equal(a, b) for a, b in zip(reference, solved)))
     for _ in range(repeats):
-        for name, action in (("per_run", lambda: per_run(by_week)), ("run_axis", lambda: run_axis(by_week)),
-                             ("compiled", (lambda: [kernel(*b) for bs in by_week.values() for b in bs])
-                              if kernel else None)):
-            if action is None:
-                continue
+        for name, action in (("per_run", per_run), ("run_axis", run_axis), ("compiled", compiled)):
             start = time.process_time()
-            action()
+            action(by_week)
             timings[name].append(time.process_time() - start)
     medians = {name: statistics.median(t) for name, t in timings.items() if t}
     result.update({f"{name}_ms_per_run": 1e3 * t / runs for name, t in medians.items()})
