@@ -37,7 +37,7 @@ def split_inputs(draw):
     return logit, allowed, k
 
 
-def bisection_split(logit, allowed, k, steps=200):
+def bisection_split(logit, allowed, k, steps=100):
     """The same problem solved the slow, obvious way: for a multiplier lam, each allowed t_j solves
     ln t + k t = logit_j - 1 - lam (bisection in ln t); lam is bisected until sum t = 1 (sum t falls as lam
     rises). Whole rows at once, but no Newton steps, no warm starts: nothing shared with the kernel."""
