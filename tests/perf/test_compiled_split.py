@@ -132,3 +132,24 @@ def test_freshly_compiled_and_cached_kernels_give_the_same_bits(tmp_path):
     cached = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     here = choice.diversified_split(*_wide_inputs()).tobytes().hex()
     assert fresh.stdout == cached.stdout == here
+
+
+def test_without_a_writable_cache_the_kernel_compiles_in_process(monkeypatch):
+    """numba raises at decoration time when no cache folder can be written (a read-only checkout and home);
+    the split then compiles once per process instead of failing to import."""
+    import numba
+
+    real_njit = numba.njit
+
+    def njit(*args, cache=False, **options):
+        if cache:
+            raise RuntimeError("cannot cache function 'add_one': no locator available for file 'choice.py'")
+        return real_njit(*args, cache=cache, **options)
+
+    monkeypatch.setattr(numba, "njit", njit)
+
+    def add_one(x):
+        return x + 1.0
+
+    compiled = choice._compiled(add_one)
+    assert compiled(1.0) == 2.0 and compiled._cache.__class__.__name__ == "NullCache"
