@@ -9,8 +9,6 @@ sentences in docs/ODD.md ("Labs perceive", "Labs decide", "Budgets grow") map on
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from labelmarket.agents import choice, perception
@@ -238,13 +236,12 @@ def notable_moves(s: MarketState, b: Behaviour, rows: np.ndarray, released: np.n
     for r in np.flatnonzero(moved >= logged_min_musd):
         src, dst = int(np.argmax(released[r])), int(np.argmax(granted[r]))
         others = int((granted[r] > OTHER_DESTINATION_SHARE * grown[r]).sum()) - 1
-        entry = move_drivers(s, int(rows[r]), src, dst, float(moved[r]), others,
-                             float(value[r, dst] - value[r, src]))
         spilled = float(overflow[r].sum()) if overflow is not None else 0.0
-        entry = replace(entry, **attribute_move(s, b, int(rows[r]), src, dst, share[r], float(moved[r]), spilled))
+        drivers = attribute_move(s, b, int(rows[r]), src, dst, share[r], float(moved[r]), spilled)
         if notice_weeks > 0:
-            entry = replace(entry, notice_weeks=notice_weeks, paused_musd=float(paused[r, src]))
-        entries.append(entry)
+            drivers.update(notice_weeks=notice_weeks, paused_musd=float(paused[r, src]))
+        entries.append(move_drivers(s, int(rows[r]), src, dst, float(moved[r]), others,
+                                    float(value[r, dst] - value[r, src]), **drivers))
     return entries
 
 
@@ -262,8 +259,11 @@ def value_components(s: MarketState, b: Behaviour, i: int, j: int, share: np.nda
     lost = -b.trust_weight * q * (1.0 - n)
     owned = float(s.stake[j][s.is_strategic & (s.investor_lab == i)].sum())
     fit = float(s.fit[i, j])
-    if b.segment_fit_weight:
-        fit += b.segment_fit_weight * float(s.segment_match(np.array([i]))[0, j])
+    if b.segment_fit_weight:  # lab i's row of MarketState.segment_match at vendor j, summed in the same order
+        match = 0.0
+        for g in range(s.segment_demand.shape[1]):
+            match += float(s.segment_demand[i, g]) * float(s.segment_service[j, g])
+        fit += b.segment_fit_weight * match
     return {
         "neutrality": lost,
         "trust": b.trust_weight * (t - q * n),
@@ -342,10 +342,11 @@ def serve_notices(s: MarketState, week: int) -> None:
 
 
 def move_drivers(s: MarketState, i: int, src: int, dst: int, amount_musd: float, other_destinations: int,
-                 value_gap: float) -> LogEntry:
+                 value_gap: float, **fields: float) -> LogEntry:
     """Lab i's move from vendor ``src`` to ``dst`` with the numbers behind it: trust against the alarm level,
     exposure at ``src``, the rival owner with the strongest pull on ``src`` (stake x rivalry),
-    the rival its departed leaders joined, and the stake the lab's own investors hold in ``dst``."""
+    the rival its departed leaders joined, and the stake the lab's own investors hold in ``dst``; ``fields``
+    adds further fields of the entry (the drivers of the move, its notice)."""
     owner_pull = s.stake[src] * s.rivalry[i]
     owner = int(np.argmax(owner_pull)) if owner_pull.max(initial=0.0) > 0 else -1
     talent_pull = s.departed_talent[src] * s.rivalry[i]
@@ -358,7 +359,7 @@ def move_drivers(s: MarketState, i: int, src: int, dst: int, amount_musd: float,
         rival_stake=float(s.stake[src, owner]) if owner >= 0 else float("nan"),
         rival_voting=bool(s.voting[src, owner]) if owner >= 0 else None,
         talent_to=talent_to,
-        own_stake_in_destination=float(s.stake[dst][s.is_strategic & (s.investor_lab == i)].sum()))
+        own_stake_in_destination=float(s.stake[dst][s.is_strategic & (s.investor_lab == i)].sum()), **fields)
 
 
 def grow_budgets(s: MarketState) -> None:

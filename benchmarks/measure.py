@@ -40,10 +40,12 @@ def median_seconds(action: Callable[[], Any], repeats: int,
     return statistics.median(times), times
 
 
-def run_child(module: str, args: list[str], timeout_s: float) -> dict[str, Any]:
-    """Run ``python -m labelmarket.benchmarks.<module> ARGS`` in a fresh process; return the JSON it prints last."""
+def run_child(module: str, args: list[str], timeout_s: float, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``python -m labelmarket.benchmarks.<module> ARGS`` in a fresh process (``env`` added to this process's
+    environment); return the JSON it prints last."""
     command = [PYTHON, "-m", f"labelmarket.benchmarks.{module}", *args]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout_s)
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout_s,
+                          env={**os.environ, **env} if env else None)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -61,6 +63,7 @@ def process_seconds(command: list[str], cwd: Path, repeats: int, timeout_s: floa
 def machine() -> dict[str, Any]:
     """What the figures were measured on: CPU, cores, memory, Python and library versions, load."""
     import mesa
+    import numba
     import numpy
 
     cpu = platform.processor() or platform.machine()
@@ -75,6 +78,7 @@ def machine() -> dict[str, Any]:
     return {
         "cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory_gb, 1),
         "python": platform.python_version(), "numpy": numpy.__version__, "mesa": mesa.__version__,
+        "numba": numba.__version__,
         "platform": platform.platform(), "load_average": [round(x, 2) for x in os.getloadavg()],
         "blas_threads_env": {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
                                                         "OPENBLAS_CORETYPE") if k in os.environ},

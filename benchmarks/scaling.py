@@ -2,7 +2,9 @@
 
 Each size runs in its own process so that its peak memory is its own. A size's time per week is the median
 run-only time (model built beforehand) divided by the weeks run; the recorder stays on (market and vendor
-frames; the labs x vendors frame is off for large synthetic markets, as the generator decides).
+frames; the labs x vendors frame is off for large synthetic markets, as the generator decides). Each child runs
+the numerical libraries on one thread, as ``run_batch`` and sweep workers do: under load, two BLAS threads on
+two shared cores only wait on each other.
 
 ``python -m labelmarket.benchmarks.scaling LABS VENDORS WEEKS SEED REPEATS`` measures one size and prints one JSON line.
 """
@@ -95,5 +97,8 @@ def target_run(labs: int = 1000, vendors: int = 200, weeks: int = 104, repeats: 
 if __name__ == "__main__":
     import json
 
+    from threadpoolctl import threadpool_limits
+
     labs_, vendors_, weeks_, seed_, repeats_ = (int(a) for a in sys.argv[1:6])
-    print(json.dumps(measure(labs_, vendors_, weeks_, seed_, repeats_)))
+    with threadpool_limits(limits=1):
+        print(json.dumps({**measure(labs_, vendors_, weeks_, seed_, repeats_), "blas_threads": 1}))

@@ -6,16 +6,14 @@ the parent cheaply. Every series is indexed by the *relative* week (model week -
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from labelmarket.model.runner import run_scenario
-from labelmarket.scenarios.loader import load_scenario
+from labelmarket.model.market_model import MarketModel
+from labelmarket.model.runner import RunSpec
 from labelmarket.scenarios.schema import ContractEnd, OwnershipChange, Scenario
 
 MARKET_SERIES = ["hhi", "effective_vendors", "vc_committed_musd", "entrants", "unmet_musd"]
@@ -82,25 +80,26 @@ def max_drawdown(spend: pd.DataFrame) -> pd.DataFrame:
     return drop.cummax()
 
 
-def digest_run(source: str | Path | Scenario, seed: int, overrides: Mapping[str, Any] | None = None) -> RunDigest:
-    """Run one scenario and keep what validation needs (the allocations frame is reduced to drawdowns)."""
-    scenario = load_scenario(source, dict(overrides) if overrides else None)
+def digest_model(model: MarketModel, spec: RunSpec) -> RunDigest:
+    """The digest of a run that has ended (the reduce step of a validation batch): only the market, vendors and
+    allocations frames are built, the event log is not read."""
+    scenario = model.market_scenario
     roles = shock_roles(scenario)
-    result = run_scenario(scenario, seed=seed)
+    frames = model.frames(("market", "vendors", "allocations"))
     offset = roles.reference_week
-    market = result.market.set_index(result.market["week"] - offset)
+    market = frames["market"].set_index(frames["market"]["week"] - offset)
     market.index.name = "rel_week"
-    vendors = result.vendors.assign(rel_week=result.vendors["week"] - offset)
+    vendors = frames["vendors"].assign(rel_week=frames["vendors"]["week"] - offset)
 
     def by_vendor(column: str, fill: Any) -> pd.DataFrame:
         return vendors.pivot(index="rel_week", columns="vendor", values=column).fillna(fill)
 
-    alloc = result.allocations.assign(rel_week=result.allocations["week"] - offset)
+    alloc = frames["allocations"].assign(rel_week=frames["allocations"]["week"] - offset)
     spend = alloc.pivot(index="rel_week", columns=["lab", "vendor"], values="spend_musd").fillna(0.0)
     spend = spend.loc[:, spend.max() > 0]
     target = alloc[alloc["vendor"] == roles.vendor].pivot(index="rel_week", columns="lab", values="spend_musd")
     return RunDigest(
-        scenario=scenario.meta.name, seed=seed, target=roles.vendor,
+        scenario=scenario.meta.name, seed=int(spec.seed), target=roles.vendor,
         market=market[MARKET_SERIES],
         inquiries=by_vendor("inquiries", 0).astype(np.int64),
         shares=by_vendor("share", 0.0),

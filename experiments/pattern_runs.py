@@ -25,9 +25,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from labelmarket.experiments.digest import RunDigest, digest_run, largest_rival_client, shock_roles
+from labelmarket.experiments.digest import RunDigest, digest_model, largest_rival_client, shock_roles
 from labelmarket.experiments.patterns import StoryCast
 from labelmarket.experiments.sweep.engines import map_in_order
+from labelmarket.model.runner import RunSpec, run_batch
 from labelmarket.scenarios.loader import load_scenario, validate_document
 from labelmarket.scenarios.schema import Assurance, LeadershipDeparture, Scenario
 
@@ -88,7 +89,7 @@ Job = tuple[Scenario, int, dict[str, Any]]
 
 
 def _run_batch(batch: list[Job]) -> list[RunDigest]:
-    return [digest_run(source, seed, overrides) for source, seed, overrides in batch]
+    return run_batch([RunSpec(source, seed, overrides) for source, seed, overrides in batch], digest_model)
 
 
 def run_variants(specs: Mapping[str, Scenario], variants: Mapping[str, Mapping[str, Any]], seeds: Iterable[int],

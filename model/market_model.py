@@ -12,6 +12,7 @@ per lab, vendor and investor (entrants included) as the readable face of the arr
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from labelmarket.agents.vendor import Vendor
 from labelmarket.model.event_log import LogEntry
 from labelmarket.model.events import apply_event, live_event_problem
 from labelmarket.model.initial_state import build_state
-from labelmarket.model.recorder import Recorder
+from labelmarket.model.recorder import FRAMES_KEPT, Recorder
 from labelmarket.scenarios.loader import DEFAULT_SCENARIO, load_scenario
 from labelmarket.scenarios.schema import Event, Scenario
 
@@ -35,11 +36,12 @@ class MarketModel(mesa.Model):
 
     ``MarketModel(scenario="meta_scale_2025", rng=7)``; ``scenario`` may be a bundled name, a path or a
     validated :class:`Scenario`; ``overrides`` are dotted paths (``{"behaviour.wariness_gain": 4.0}``);
-    ``weeks`` defaults to the scenario's horizon. All randomness comes from ``self.rng``.
+    ``weeks`` defaults to the scenario's horizon; ``record`` is the recording level (``full``, ``vendors`` or
+    ``market``: :mod:`labelmarket.model.recorder`). All randomness comes from ``self.rng``.
     """
 
     def __init__(self, scenario: str | Path | Scenario = DEFAULT_SCENARIO, rng: Any = None,
-                 overrides: dict[str, Any] | None = None, weeks: int | None = None) -> None:
+                 overrides: dict[str, Any] | None = None, weeks: int | None = None, record: str = "full") -> None:
         resolved = load_scenario(scenario, overrides)
         super().__init__(rng=resolved.meta.seed if rng is None else int(rng))
         self.market_scenario = resolved
@@ -49,7 +51,7 @@ class MarketModel(mesa.Model):
         self.horizon_weeks = resolved.meta.horizon_weeks if weeks is None else int(weeks)
         self.state = build_state(resolved, self.rng)
         rec = resolved.record
-        self.recorder = Recorder(self.horizon_weeks, rec.allocations, rec.allocations_every_weeks)
+        self.recorder = Recorder(self.horizon_weeks, rec.allocations, rec.allocations_every_weeks, level=record)
         for i in range(self.state.n_labs):
             Lab(self, self.state, i)
         for k in range(len(self.state.investor_names)):
@@ -70,21 +72,21 @@ class MarketModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one week."""
-        s, b = self.state, self.behaviour
+        s, b, week = self.state, self.behaviour, self.week
         self._start_week()
-        for event in self._scheduled.pop(self.week, []):
+        for event in self._scheduled.pop(week, []):
             self._carry_out(event)
-        lab.serve_notices(s, self.week)  # model 2.0 (D37): notices that end free their money
+        lab.serve_notices(s, week)  # model 2.0 (D37): notices that end free their money
         lab.perceive(s, b)
-        self.log(lab.decide(s, b, self.rng, self.week, self.market_scenario.record.decisions_min_musd))
+        self.log(lab.decide(s, b, self.rng, week, self.market_scenario.record.decisions_min_musd))
         lab.grow_budgets(s)
-        self.log(investor.decide_as_owner(s, b, self.week))  # model 2.0: captive volume, divestment
-        self.log(vendor.compete(s, b, self.rng, self.week))  # model 2.0: prices, sales, assurances
+        self.log(investor.decide_as_owner(s, b, week))  # model 2.0: captive volume, divestment
+        self.log(vendor.compete(s, b, self.rng, week))  # model 2.0: prices, sales, assurances
         self.log(vendor.operate(s, b))
         self.log(investor.invest(s, b, self.rng))
         self._add_vendor_agents()
-        self.recorder.record_week(self.week, self.state)
-        if self.week >= self.horizon_weeks:
+        self.recorder.record_week(week, self.state)
+        if week >= self.horizon_weeks:
             self.running = False
 
     def run(self) -> MarketModel:
@@ -137,20 +139,27 @@ class MarketModel(mesa.Model):
 
     def log(self, entries: list[LogEntry]) -> None:
         """Write event-log entries under the current week (a live intervention's under the coming week)."""
-        week = self.week if self._live_week is None else self._live_week
-        self.recorder.log(week, entries)
+        if entries:
+            self.recorder.log(self.week if self._live_week is None else self._live_week, entries)
 
     # ------------------------------------------------------------------------------------- frames
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """The recorded frames: market, vendors, allocations, events, labs."""
-        s = self.state
-        return {
-            "market": self.recorder.market_frame(),
-            "vendors": self.recorder.vendor_frame(s.vendor_names),
-            "allocations": self.recorder.allocation_frame(s.lab_names, s.vendor_names),
-            "events": self.recorder.event_frame(),
-            "labs": self.recorder.lab_frame(s.lab_names),
-        }
+    def frames(self, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+        """The recorded frames: market, vendors, allocations, events, labs (those of ``names`` only, if given).
+
+        A run recorded below the ``full`` level has the market and events frames (and, at ``vendors``, the
+        vendors frame); asking for a frame it did not record raises ValueError.
+        """
+        s, r = self.state, self.recorder
+        build = {"market": r.market_frame, "vendors": lambda: r.vendor_frame(s.vendor_names),
+                 "allocations": lambda: r.allocation_frame(s.lab_names, s.vendor_names),
+                 "events": r.event_frame, "labs": lambda: r.lab_frame(s.lab_names)}
+        kept = FRAMES_KEPT[r.level]
+        wanted = kept if names is None else tuple(names)
+        missing = [name for name in wanted if name not in kept]
+        if missing:
+            raise ValueError(f"frames {missing} were not recorded at recording level {r.level!r} "
+                             f"(it keeps {', '.join(kept)}); run with record='full'")
+        return {name: build[name]() for name in wanted}
 
     def market_shares(self) -> dict[str, float]:
         revenue = self.state.revenue_musd() * self.state.active

@@ -2,6 +2,12 @@
 
 Mesa's DataCollector builds Python dicts every step; at 10,000 labs x 1,000 vendors that dominates the run,
 so the recorder stores arrays and converts once (see benchmarks/README.md).
+
+A *recording level* says what a run keeps (docs/decisions.md, D72): ``full`` (the default) keeps all five
+frames; ``vendors`` keeps the market and vendor rows, what sweeps' market-level outputs read; ``market`` keeps
+the market rows alone. At every level the event log is kept, and its entries are stamped with their week only
+when a reader asks for them (:attr:`Recorder.events`), so an ensemble that never reads them does not pay for
+them. What is kept is identical at every level.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ ALLOCATION_COLUMNS = ["week", "lab", "vendor", "spend_musd", "trust", "perceived
 EVENT_COLUMNS = ["week", "kind", "actor", "target", "amount_musd", "cause", *DRIVER_COLUMNS]
 LAB_COLUMNS = ["week", "lab", "budget_musd", "unplaced_musd", "wariness", "paused_musd"]
 NULLABLE_DTYPES = {"other_destinations": "Int64", "rival_voting": "boolean", "voting": "boolean"}
+RECORD_LEVELS = ("market", "vendors", "full")  # each keeps what the one before it keeps, and more
+FRAMES_KEPT = {"market": ("market", "events"), "vendors": ("market", "vendors", "events"),
+               "full": ("market", "vendors", "allocations", "events", "labs")}
 
 
 @dataclass
@@ -38,10 +47,15 @@ class Recorder:
     vendor_weeks: list[int] = field(default_factory=list)
     allocation_blocks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     lab_blocks: list[np.ndarray] = field(default_factory=list)
-    events: list[LogEntry] = field(default_factory=list)
+    level: str = "full"
+    _stamped: list[LogEntry] = field(default_factory=list)
+    _unstamped: list[tuple[int, list[LogEntry]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if self.level not in RECORD_LEVELS:
+            raise ValueError(f"recording level {self.level!r}: choose one of {', '.join(RECORD_LEVELS)}")
         self.market = np.zeros((self.horizon_weeks + 1, len(MARKET_COLUMNS)))
+        self.allocations = self.allocations and self.level == "full"
 
     def record_week(self, week: int, s: MarketState) -> None:
         """Append this week's market row, vendor rows, lab rows and (if kept) the labs x vendors block."""
@@ -54,6 +68,8 @@ class Recorder:
                                   c["entropy"], s.switched_musd, s.unplaced_musd.sum() + s.blocked_musd,
                                   s.vc_committed_musd, s.entrants_this_week)
         self.rows += 1
+        if self.level == "market":
+            return
         self.vendor_blocks.append(np.stack([revenue, shares, s.capacity_musd, s.quality,
                                             s.inquiries.astype(float), s.cash_musd, s.active.astype(float),
                                             s.price_index]))
@@ -61,11 +77,21 @@ class Recorder:
         if self.allocations and week % self.allocations_every_weeks == 0:
             self.allocation_blocks.append((week, s.spend_musd.copy(), s.trust.copy(),
                                            s.perceived_neutrality.copy()))
-        self.lab_blocks.append(np.stack([s.budget_musd, s.unplaced_musd, s.wariness, s.paused_musd.sum(axis=1)]))
+        if self.level == "full":
+            self.lab_blocks.append(np.stack([s.budget_musd, s.unplaced_musd, s.wariness, s.paused_musd.sum(axis=1)]))
 
     def log(self, week: int, entries: list[LogEntry]) -> None:
-        """Keep event-log entries, stamped with the week they belong to."""
-        self.events.extend(replace(entry, week=week, amount_musd=float(entry.amount_musd)) for entry in entries)
+        """Keep event-log entries under the week they belong to (stamped when read: :attr:`events`)."""
+        if entries:
+            self._unstamped.append((week, entries))
+
+    @property
+    def events(self) -> list[LogEntry]:
+        """Every entry logged so far, in order, stamped with its week (and its amount as a Python float)."""
+        for week, entries in self._unstamped:
+            self._stamped.extend(replace(entry, week=week, amount_musd=float(entry.amount_musd)) for entry in entries)
+        self._unstamped.clear()
+        return self._stamped
 
     # ------------------------------------------------------------------------------------ frames
     def market_frame(self) -> pd.DataFrame:
@@ -117,12 +143,13 @@ class Recorder:
 
     def event_frame(self) -> pd.DataFrame:
         """One row per logged entry: the structured fields, with the cause rendered in words."""
-        columns = {name: [getattr(e, name) for e in self.events]
+        events = self.events
+        columns = {name: [getattr(e, name) for e in events]
                    for name in ("week", "kind", "actor", "target", "amount_musd")}
         columns["kind"] = [str(kind) for kind in columns["kind"]]
-        columns["cause"] = [cause(e) for e in self.events]
+        columns["cause"] = [cause(e) for e in events]
         for name in DRIVER_COLUMNS:
-            values = [getattr(e, name) for e in self.events]
+            values = [getattr(e, name) for e in events]
             if name == "other_destinations":
                 values = [None if v < 0 else v for v in values]
             columns[name] = pd.array(values, dtype=NULLABLE_DTYPES[name]) if name in NULLABLE_DTYPES else values

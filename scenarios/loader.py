@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -80,7 +81,7 @@ def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]
     if len(chain) >= MAX_EXTENDS:
         raise ScenarioError(str(chain[-1]), "extends", f"an extends chain of more than {MAX_EXTENDS} files",
                             f"it starts at {chain[0]}")
-    doc = read_toml(path)
+    doc = _read_scenario_toml(path)
     parent = doc.pop("extends", None)
     if parent is None:
         return doc
@@ -90,6 +91,31 @@ def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]
     if not _is_file(parent_path, str(path), "extends"):
         raise ScenarioError(str(path), "extends", f"parent file {quoted(parent)} not found next to it")
     return _deep_merge(_resolve_extends(parent_path, (*chain, path)), doc)
+
+
+def _read_scenario_toml(path: Path) -> dict[str, Any]:
+    """The document in the TOML file at ``path``, parsed once per version of the file (its resolved path,
+    modification time and size): a sweep loads the same scenario for every run. Each call returns its own
+    copy, so a caller that edits the document cannot change what later callers read."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return read_toml(path)  # read_toml raises the ScenarioError that names the file and the reason
+    return _copy_document(_parsed_toml(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_toml(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    return read_toml(path)
+
+
+def _copy_document(value: Any) -> Any:
+    """A copy of a parsed TOML document: its tables and arrays copied, its scalars (immutable) shared."""
+    if isinstance(value, dict):
+        return {key: _copy_document(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_document(item) for item in value]
+    return value
 
 
 def with_kind_defaults(doc: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -18,7 +18,7 @@ from labelmarket.scenarios.schema import Scenario
 LAB_VENDOR_ARRAYS = 24       # float64 labs x vendors arrays alive at a run's peak (measured 16-20)
 ALLOCATION_ROW_BYTES = 200   # per recorded (week, lab, vendor) row: the blocks, then the frame (measured 150-180)
 VENDOR_ROW_BYTES = 300       # per (week, vendor) row of the vendors frame (measured about 250)
-BASE_BYTES = 256 * 2**20     # the interpreter, numpy, pandas and Mesa (measured about 170 MB)
+BASE_BYTES = 384 * 2**20     # the interpreter, numpy, pandas, Mesa, numba and its compiler (measured about 300 MB)
 MEMORY_SHARE = 0.5           # a run may use at most this share of the machine's physical memory
 FALLBACK_MEMORY_BYTES = 4 * 2**30  # assumed physical memory where the system does not say
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from labelmarket.agents.choice import compile_split
 from labelmarket.model.market_model import MarketModel
 from labelmarket.model.metrics import revenue_shares
 from labelmarket.scenarios import DEFAULT_SCENARIO, load_scenario
@@ -79,6 +80,7 @@ class ClassroomRun:
         self.overrides = knob_overrides(self.moved, base)
         scenario = load_scenario(base, self.overrides or None)
         self.scenario = scenario
+        compile_split()  # numba compiles (or loads from its cache) the labs' split here, not in the first Step
         self.market = MarketModel(scenario, rng=self.seed)
         self.twin = MarketModel(load_scenario(scenario, no_shock_overrides(scenario) or None), rng=self.seed)
         self.compare = compare or None

@@ -96,8 +96,12 @@ def evaluate(run_point: RunFunction, task: RunTask) -> RunRecord:
 
 
 def evaluate_batch(run_point: RunFunction, tasks: list[RunTask]) -> list[RunRecord]:
-    """Run a batch of tasks in order (the unit of work an engine ships to a worker)."""
-    return [evaluate(run_point, task) for task in tasks]
+    """Run a batch of tasks in order (the unit of work an engine ships to a worker), with one thread per
+    numerical library for the whole batch: one run is one core's work, and BLAS threads only stall under load."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return [evaluate(run_point, task) for task in tasks]
 
 
 def _scalar(name: str, value: Any) -> float | str:

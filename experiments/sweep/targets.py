@@ -54,36 +54,36 @@ class ScenarioRun:
         return bool(self.halving_labs or self.outputs.lab_series or self.outputs.reporters)
 
     def __call__(self, params: dict[str, Any], seed: int) -> dict[str, Any]:
-        from threadpoolctl import threadpool_limits
-
         from labelmarket.model.market_model import MarketModel
         from labelmarket.model.runner import RunResult
         from labelmarket.scenarios.loader import load_scenario
 
-        overrides = dict(params)
-        if not any(path.startswith("record.") for path in params) and not self.needs_allocations:
-            overrides["record.allocations"] = False  # the market and vendor frames suffice: ~20 % faster
-        scenario = load_scenario(self.scenario, overrides)
-        with threadpool_limits(limits=1):
-            model = MarketModel(scenario, rng=seed, weeks=self.weeks).run()
-        result = RunResult(scenario=scenario, seed=seed, weeks=model.horizon_weeks, **model.frames())
+        scenario = load_scenario(self.scenario, dict(params))
+        # Record what the outputs read (D72): custom reporters get every frame; otherwise the market and vendor
+        # rows, and the allocations when a halving week or the lab series needs them. The outputs are the same.
+        level = "full" if self.needs_allocations else "vendors"
+        model = MarketModel(scenario, rng=seed, weeks=self.weeks, record=level).run()
+        frames = model.frames(None if self.outputs.reporters else
+                              ("market", "vendors", "allocations") if self.needs_allocations else ("market", "vendors"))
         reference_week = int(scenario.meta.reference_week)
         record = summarise_run(
-            result.market,
-            result.vendors,
+            frames["market"],
+            frames["vendors"],
             reference_week=reference_week,
             outputs=self.outputs,
             share_vendor=self.share_vendor,
-            allocations=result.allocations,
+            allocations=frames.get("allocations"),
             halving_labs=self.halving_labs,
         )
-        record.update(report(self.outputs.reporters, result, model))
+        if self.outputs.reporters:
+            result = RunResult(scenario=scenario, seed=seed, weeks=model.horizon_weeks, **frames)
+            record.update(report(self.outputs.reporters, result, model))
         if self.outputs.weekly_market:
-            record[WEEKLY_KEY] = result.market.reset_index(drop=True)
+            record[WEEKLY_KEY] = frames["market"].reset_index(drop=True)
         if self.outputs.vendor_series:
-            record["vendor_series"] = vendor_series(result.vendors, reference_week)
+            record["vendor_series"] = vendor_series(frames["vendors"], reference_week)
         if self.outputs.lab_series:
-            record["lab_series"] = lab_series(result.allocations, self.share_vendor, reference_week)
+            record["lab_series"] = lab_series(frames["allocations"], self.share_vendor, reference_week)
         return record
 
 

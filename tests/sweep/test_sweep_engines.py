@@ -55,14 +55,18 @@ def test_batch_size_shrinks_for_small_sweeps_and_is_capped():
     assert auto_batch_size(200, 2) == 13
 
 
-def test_a_dask_cluster_matches_local_runs_on_the_real_model(tmp_path, dask_cluster, frames_equal):
+def test_a_dask_cluster_and_local_processes_match_sequential_runs_of_the_real_model_with_batches(
+        tmp_path, dask_cluster, frames_equal):
+    """Issue 14: identical results on every engine with batching on (runs shipped to workers several at a time)."""
     sequential = results_of(sweep(REAL_MODEL_SWEEP, out=tmp_path / "seq", workers=1, progress=False))
     assert sequential.manifest["resolved"]["target"]["share_vendor"] == "Scale AI"
-    on_dask = sweep(REAL_MODEL_SWEEP, out=tmp_path / "dask", scheduler=dask_cluster, batch_size=1, progress=False)
+    on_dask = sweep(REAL_MODEL_SWEEP, out=tmp_path / "dask", scheduler=dask_cluster, batch_size=4, progress=False)
     assert on_dask.computed == 6, "pure=False keeps every replicate"
     dask_results = results_of(on_dask)
     assert dask_results.manifest["sessions"][-1]["engine"] == {"kind": "dask", "workers": 2, "address": dask_cluster}
     assert_same(sequential, dask_results, frames_equal)
+    on_processes = sweep(REAL_MODEL_SWEEP, out=tmp_path / "pool", workers=2, batch_size=3, progress=False)
+    assert_same(sequential, results_of(on_processes), frames_equal)
 
 
 def test_the_cli_runs_on_the_cluster(tmp_path, dask_cluster):
