@@ -40,6 +40,8 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 OWN_COMMANDS = ("run", "check", "scenarios", "summary")
+#: commands that never simulate, so never load the compiled kernels' runtime
+NON_SIMULATING_COMMANDS = ("check", "scenarios", "summary")
 
 
 #: (command, option that needs it or None, module, extra): a command that needs an optional dependency
@@ -268,6 +270,16 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     if not argv or argv[0] not in OWN_COMMANDS:
         add_other_commands(commands)
     return parser
+
+
+def preload_runtime(argv: Sequence[str]) -> None:
+    """Import numba (and its LLVM runtime, a C extension) for a command that simulates.
+
+    ``labelmarket.__main__`` calls this while Ctrl-C is only noted: a KeyboardInterrupt raised inside a C
+    extension's start-up code can make Python kill itself with SIGINT instead of exiting 130 with one line.
+    """
+    if not argv or argv[0] not in NON_SIMULATING_COMMANDS:
+        importlib.import_module("numba")
 
 
 def require_extras(args: argparse.Namespace) -> None:
