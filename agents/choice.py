@@ -65,12 +65,13 @@ def diversified_split(value: np.ndarray, allowed: np.ndarray, intensity: float,
 def _diversified_split_dense(value: np.ndarray, allowed: np.ndarray, intensity: float,
                              aversion: float | np.ndarray) -> np.ndarray:
     """diversified_split over every column of the block (not-allowed columns stay exactly 0)."""
-    k = np.broadcast_to(np.asarray(aversion, dtype=float) * intensity, (value.shape[0], 1))[:, 0]
-    allowed = np.ascontiguousarray(allowed, dtype=bool)  # one compiled form of the kernel: C-ordered bool
+    # The kernel is compiled for one type of each argument: writable, C-ordered float64 and bool arrays (a
+    # read-only or strided one would be another type, compiled again on its first call).
+    k = np.broadcast_to(np.asarray(aversion, dtype=float) * intensity, (value.shape[0], 1))[:, 0].copy()
+    allowed = np.require(allowed, dtype=bool, requirements=("C", "W"))
     solved = (k > 0) & np.logical_or.reduce(allowed, axis=1)
     if solved.all():  # the usual case: every row is solved, so the plain softmax would be overwritten
-        return _entropic_quadratic_split(np.multiply(value, intensity, dtype=float), allowed,
-                                         np.ascontiguousarray(k))
+        return _entropic_quadratic_split(np.multiply(value, intensity, dtype=float), allowed, k)
     split = softmax_split(value, allowed, intensity)
     rows = np.flatnonzero(solved)
     if rows.size:

@@ -153,3 +153,19 @@ def test_without_a_writable_cache_the_kernel_compiles_in_process(monkeypatch):
 
     compiled = choice._compiled(add_one)
     assert compiled(1.0) == 2.0 and compiled._cache.__class__.__name__ == "NullCache"
+
+
+def test_the_model_calls_the_kernel_with_one_type_only():
+    """A second type (a read-only k, a strided block) would compile again on its first call, in the middle of
+    a run or a dashboard Step; every path of diversified_split hands the kernel the one type compile_split
+    prepares."""
+    from labelmarket.model.market_model import MarketModel
+    from labelmarket.scenarios.synthetic import synthetic_scenario
+
+    choice.compile_split()
+    MarketModel("meta_scale_2025", rng=1, weeks=30).run()
+    MarketModel(synthetic_scenario(100, 70, 1), rng=1, weeks=8).run()  # the packed path (64 vendors and more)
+    value, allowed, intensity, aversion = _wide_inputs()
+    choice.diversified_split(value, np.broadcast_to(allowed[:1], allowed.shape)[:, ::1], intensity, aversion)
+    choice.diversified_split(value, allowed, intensity, 1.5)  # a scalar aversion: a read-only broadcast k
+    assert len(choice._entropic_quadratic_split.signatures) == 1, choice._entropic_quadratic_split.signatures
