@@ -1,7 +1,7 @@
 """``python -m labelmarket.benchmarks``: run the performance suite, print one table, write benchmarks/results.json.
 
 Options: ``--quick`` (smaller sizes and fewer repeats, for a smoke check; no 10,000 x 1,000 run and no
-1,024-run Sobol sweep), ``--skip NAME`` (single, scaling, side_by_side, sweep, ensembles, alternatives;
+1,024-run Sobol sweep), ``--skip NAME`` (single, scaling, side_by_side, sweep, ensembles, alternatives, browser;
 repeatable), ``--out PATH``. The full suite takes about eight minutes on 2 cores.
 
 The targets are issue 14's table (the ensemble engine), then the budgets of issue 11 that it does not restate.
@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from labelmarket.benchmarks import ensemble_alternatives, ensembles, scaling, side_by_side, single_run, sweep
+from labelmarket.benchmarks import (dashboard_click, ensemble_alternatives, ensembles, scaling, side_by_side,
+                                    single_run, sweep)
 from labelmarket.benchmarks.measure import git_commit, machine, write_json_atomically
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m labelmarket.benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a smoke check)")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["single", "scaling", "side_by_side", "sweep", "ensembles", "alternatives"],
+                        choices=["single", "scaling", "side_by_side", "sweep", "ensembles", "alternatives", "browser"],
                         help="leave a benchmark out")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     args = parser.parse_args(argv)
@@ -90,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     if "alternatives" not in args.skip:
         print("6. many runs in one pass: per run, run axis, compiled kernel (the labs' split) ...", flush=True)
         results["alternatives"] = ensemble_alternatives.compare(16 if args.quick else 64, 3)
+    if "browser" not in args.skip:
+        print("7. dashboard Step in a real browser, click to updated view ...", flush=True)
+        results["dashboard_click"] = dashboard_click.step_click()
+        figures["dashboard_step_ms"] = results["dashboard_click"].get("step_median_ms", math.nan)
     results["targets"] = {name: target_row(name, figures.get(name)) for name in TARGETS}
     results["machine"]["load_average_after"] = [round(x, 2) for x in __import__("os").getloadavg()]
     results["suite_s"] = time.perf_counter() - started
@@ -176,6 +181,12 @@ def table(results: dict[str, Any]) -> str:
         lines += ["", f"6. the labs' split over {a['runs']} runs x {a['weeks']} weeks, ms per run (CPU)",
                   f"   per run (numpy) {a['per_run_ms_per_run']:.2f} ms; run axis {a['run_axis_ms_per_run']:.2f} ms "
                   f"({a['run_axis_speedup']:.1f}x, bit-identical: {a['run_axis_bit_identical']}); {compiled}"]
+    if "dashboard_click" in results:
+        d = results["dashboard_click"]
+        lines += ["", "7. dashboard Step in a real browser (tests/browser/test_browser_speed.py)",
+                  f"   could not measure: {d['error']}" if "error" in d else
+                  f"   click to updated view: median {d['step_median_ms']} ms, max {d['step_max_ms']} ms over 20 "
+                  f"Steps; Play {d['play_weeks_per_s']} weeks/s; load per core {d['load_per_core']}"]
     lines += ["", "targets"]
     for name, t in results["targets"].items():
         value = "n/a" if t["value"] is None else f"{t['value']:,.3g} {t['unit']}".strip()
