@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import subprocess
 import tempfile
@@ -71,15 +70,12 @@ def sobol(workers: int = 2) -> dict[str, Any]:
     """Wall time of the 1,024-run Sobol sweep of experiments/sobol_shock.toml, a whole ``labelmarket sweep``."""
     executable = Path(PYTHON).parent / "labelmarket"
     command = [str(executable)] if executable.exists() else [PYTHON, "-m", "labelmarket"]
-    scratch = Path(tempfile.mkdtemp(prefix="labelmarket-bench-sobol-"))
-    try:
+    with tempfile.TemporaryDirectory(prefix="labelmarket-bench-sobol-") as scratch:
         start = time.perf_counter()
         done = subprocess.run([*command, "sweep", str(SOBOL_FILE), "--workers", str(workers), "--out",
-                               str(scratch / "sweep"), "--no-progress"], cwd=REPO, capture_output=True, text=True,
-                              timeout=1800)
+                               str(Path(scratch) / "sweep"), "--no-progress"], cwd=REPO, capture_output=True,
+                              text=True, timeout=1800)
         seconds = time.perf_counter() - start
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     if done.returncode != 0:
         raise RuntimeError(f"the Sobol sweep failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return {"sweep_file": str(SOBOL_FILE.relative_to(REPO)), "runs": 1024, "workers": workers, "wall_s": seconds}
