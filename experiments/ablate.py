@@ -12,7 +12,6 @@ percentiles).
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from tqdm import tqdm
 
 from labelmarket.experiments.arguments import at_least_one
 from labelmarket.experiments.digest import largest_rival_client, shock_roles
+from labelmarket.experiments.engine_options import add_engine_options, checked_scheduler, scheduler_errors
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CheckRow, evaluate
 from labelmarket.experiments.output_folder import check_out, default_folder, write_output_folder
@@ -51,14 +51,14 @@ def ablation_variants(base: str | Path, mechanisms: list[Mechanism]) -> dict[str
 
 
 def run_ablation(base: str | Path, seeds: list[int], workers: int,
-                 mechanisms: list[Mechanism] | None = None) -> Ablation:
+                 mechanisms: list[Mechanism] | None = None, scheduler: str | None = None) -> Ablation:
     """The full model and each mechanism off, evaluated on P1-P9 (the one batch call: ``run_variants``)."""
     chosen = switchable() if mechanisms is None else mechanisms
     cast = story_cast(base)
     started = time.perf_counter()
     variants = ablation_variants(base, chosen)
     rows = {}
-    for variant, runs in tqdm(run_variants(pattern_runs(base), variants, seeds, workers=workers),
+    for variant, runs in tqdm(run_variants(pattern_runs(base), variants, seeds, workers=workers, scheduler=scheduler),
                               total=len(variants), unit="variant", desc="ablation", mininterval=5.0):
         rows[variant] = evaluate(runs, cast)
     return Ablation(str(base), seeds, chosen, rows, time.perf_counter() - started)
@@ -150,19 +150,22 @@ def check_base(scenario: str | Path) -> None:
 
 
 def ablate(scenario: str, seeds: int, out: Path | None, workers: int, force: bool,
-           only: list[str] | None = None) -> int:
+           only: list[str] | None = None, scheduler: str | None = None) -> int:
     from labelmarket.experiments.ablation_report import write_ablation_report
 
     folder = out or default_folder("ablation")
     check_out(folder, "ablation", force)   # bad input fails here, before any work
     check_base(scenario)
+    scheduler = checked_scheduler(scheduler)
     chosen = [m for m in switchable() if not only or m.name in only]
-    result = run_ablation(scenario, list(range(1, seeds + 1)), workers, chosen)
+    with scheduler_errors(scheduler):
+        result = run_ablation(scenario, list(range(1, seeds + 1)), workers, chosen, scheduler)
     carries = carry_table(result.rows)
     print(carries.to_string())
     switches = {m.name: m.switch_off(load_scenario(scenario).behaviour) for m in result.mechanisms}
     write_output_folder(folder, "ablation", force, lambda tmp: write_ablation_report(tmp, result),
                  dict(provenance(command_line("ablate")), scenario=scenario, seeds=result.seeds, workers=workers,
+                          scheduler=scheduler,
                           wall_time_s=round(result.seconds, 1), switches=switches,
                           without_switch=[m.name for m in MECHANISMS if m.off is None]))
     print(f"\n{len(result.mechanisms)} mechanisms x {seeds} seeds in {result.seconds:.0f} s; "
@@ -178,10 +181,9 @@ def add_ablate_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seeds", type=at_least_one, default=10, metavar="N", help="seeds 1..N (default 10)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="report folder (default runs/ablation-<UTC time>)")
-    parser.add_argument("--workers", type=at_least_one, default=os.cpu_count() or 1, metavar="N",
-                        help="processes (default: all cores)")
+    add_engine_options(parser)
     parser.add_argument("--force", action="store_true", help="replace an existing labelmarket folder at --out")
     parser.add_argument("--mechanism", action="append", choices=[m.name for m in switchable()], metavar="NAME",
                         help="ablate only this mechanism (repeatable; default: every mechanism with a switch)")
     parser.set_defaults(handler=lambda args: ablate(args.scenario, args.seeds, args.out, args.workers, args.force,
-                                                    args.mechanism))
+                                                    args.mechanism, args.scheduler))

@@ -15,7 +15,6 @@ written atomically, and an existing one is replaced only with ``--force``.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 from tqdm import tqdm
 
+from labelmarket.experiments.engine_options import add_engine_options, checked_scheduler, scheduler_errors
 from labelmarket.experiments.output_folder import staged_output_folder, write_manifest
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, PATTERN_USE, evaluate
@@ -87,7 +87,7 @@ def candidate_sets(n: int, seed: int, bounds: dict[str, tuple[float, float]] = S
 
 
 def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int = 2025,
-              bounds: dict[str, tuple[float, float]] = SEARCH_BOUNDS) -> pd.DataFrame:
+              bounds: dict[str, tuple[float, float]] = SEARCH_BOUNDS, scheduler: str | None = None) -> pd.DataFrame:
     """Evaluate every candidate on every criterion; one row per candidate. A candidate is accepted when every
     calibration target passes (validation-only patterns are recorded, never used to reject)."""
     candidates = candidate_sets(n_candidates, lhs_seed, bounds)
@@ -95,7 +95,7 @@ def calibrate(n_candidates: int, seeds: list[int], workers: int, lhs_seed: int =
     cast = story_cast()
     records = []
     progress = tqdm(total=len(candidates), unit="candidate", desc="calibration", mininterval=5.0)
-    for cid, runs in run_variants(pattern_runs(), variants, seeds, workers=workers):
+    for cid, runs in run_variants(pattern_runs(), variants, seeds, workers=workers, scheduler=scheduler):
         rows = evaluate(runs, cast)
         targets = [r for r in rows if r.use == CALIBRATION]
         records.append({"candidate": cid, **candidates[cid], **{f"{r.key}": r.margin for r in rows},
@@ -131,12 +131,14 @@ def run_calibration(args: argparse.Namespace, argv: list[str]) -> None:
     """Check the options and ``--out`` first, then calibrate and write the folder; print the outcome."""
     for option in ("candidates", "seeds", "workers"):
         at_least_one(f"--{option}", getattr(args, option))
+    scheduler = checked_scheduler(args.scheduler)
     with staged_output_folder(args.out, CALIBRATION_KIND, args.force) as staging:
-        table = calibrate(args.candidates, list(range(1, args.seeds + 1)), args.workers, args.lhs_seed,
-                          ROUNDS[args.round])
+        with scheduler_errors(scheduler):
+            table = calibrate(args.candidates, list(range(1, args.seeds + 1)), args.workers, args.lhs_seed,
+                              ROUNDS[args.round], scheduler)
         sens = sensitivity(table)
         write_calibration(staging, table, sens, {
-            "candidates": args.candidates, "seeds": args.seeds, "lhs_seed": args.lhs_seed, "round": args.round,
+            "candidates": args.candidates, "seeds": args.seeds, "lhs_seed": args.lhs_seed, "round": args.round, "scheduler": scheduler,
             "accepted": int(table["accepted"].sum()), **provenance(shlex.join([PROG, *argv]))})
     accepted = table[table["accepted"]].sort_values("weakest_margin", ascending=False)
     print(f"{len(accepted)} of {len(table)} candidates accepted (every calibration target passes at {args.seeds} seeds)")
@@ -154,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("--candidates", type=int, default=96)
     parser.add_argument("--seeds", type=int, default=10, help="seeds 1..N per candidate")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    add_engine_options(parser)
     parser.add_argument("--lhs-seed", type=int, default=2025)
     parser.add_argument("--round", choices=sorted(ROUNDS), default="narrow", help="which bounds to search")
     parser.add_argument("--out", type=Path, default=Path("runs/calibration"))

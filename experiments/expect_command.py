@@ -1,6 +1,6 @@
 """``labelmarket test``: check the ``[expect.NAME]`` tables of scenario files, for CI.
 
-    labelmarket test [SCENARIO|FOLDER ...] [--seeds N] [--junit FILE] [--workers N]
+    labelmarket test [SCENARIO|FOLDER ...] [--seeds N] [--junit FILE] [--workers N | --scheduler tcp://HOST:PORT]
 
 Runs each scenario's checks over seeds 1..N on all cores (a run shared by several checks runs once), prints
 one row per check (value, threshold, PASS/FAIL and the 10-90 % range over seeds), writes a JUnit XML report
@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from labelmarket.experiments.arguments import at_least_one
+from labelmarket.experiments.engine_options import add_engine_options, checked_scheduler, scheduler_errors
 
 EXIT_PASSED, EXIT_FAILED = 0, 1
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
@@ -38,10 +39,12 @@ def expect_command(args: argparse.Namespace) -> int:
     if not any(unit.scenario.expect for unit in units):
         raise UsageError(f"no [expect.NAME] checks in {', '.join(str(u.path) for u in units)}")
 
+    scheduler = checked_scheduler(args.scheduler)
     started = time.perf_counter()
-    suite = ExpectationSuite(units, seeds=args.seeds, workers=args.workers)
-    suite.run_all()
-    verdicts = [verdict for unit in units for verdict in suite.verdicts(unit)]
+    suite = ExpectationSuite(units, seeds=args.seeds, workers=args.workers, scheduler=scheduler)
+    with scheduler_errors(scheduler):
+        suite.run_all()
+        verdicts = [verdict for unit in units for verdict in suite.verdicts(unit)]
     seconds = time.perf_counter() - started
 
     passed = sum(v.passed is True for v in verdicts)
@@ -77,6 +80,5 @@ def add_test_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seeds", type=at_least_one, metavar="N",
                         help="seeds 1..N for every check (default: each check's `seeds`, else 10)")
     parser.add_argument("--junit", metavar="FILE", help="write a JUnit XML report to FILE")
-    parser.add_argument("--workers", type=at_least_one, default=os.cpu_count() or 1, metavar="N",
-                        help="worker processes (default: all cores)")
+    add_engine_options(parser)
     parser.set_defaults(handler=expect_command)

@@ -89,8 +89,9 @@ def _run_batch(batch: list[RunRequest]) -> list[Series]:
 class RunCache:
     """The reduced runs of one invocation, planned up front and run on demand, each at most once."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
+        self.scheduler = scheduler
         self.plan: dict[RunKey, RunRequest] = {}
         self.series: dict[RunKey, Series] = {}
 
@@ -108,7 +109,7 @@ class RunCache:
         """Run every planned key among ``keys`` that has not run yet, on the worker processes."""
         missing = [key for key in dict.fromkeys(keys) if key not in self.series]
         requests = [self.plan[key] for key in missing]
-        results = map_in_order(_run_batch, requests, max(1, min(self.workers, len(requests))))
+        results = map_in_order(_run_batch, requests, max(1, min(self.workers, len(requests))), self.scheduler)
         self.series.update(zip(missing, results, strict=True))
 
     def values(self, path: Path, seeds: int, probe: Probe, model_week: int) -> np.ndarray:

@@ -106,13 +106,14 @@ def load_under_test(path: Path) -> ScenarioUnderTest:
 class ExpectationSuite:
     """Every run the checks of some scenario files need, planned at once, and the checks' verdicts.
 
-    ``seeds`` (``--seeds``) replaces every check's own ``seeds``; ``workers`` is the number of processes.
+    ``seeds`` (``--seeds``) replaces every check's own ``seeds``; ``workers`` is the number of processes, or
+    ``scheduler`` the dask cluster that runs them.
     """
 
     def __init__(self, units: Iterable[ScenarioUnderTest], seeds: int | None = None,
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, scheduler: str | None = None) -> None:
         self.seeds = seeds
-        self.cache = RunCache(workers)
+        self.cache = RunCache(workers, scheduler)
         self.units = list(units)
         self._keys = {unit.path: self._plan(unit) for unit in self.units}
 

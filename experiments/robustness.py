@@ -12,7 +12,6 @@ analysis). For real: ``--points 256 --seeds 5`` (at least 256 x 5 runs of each r
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from tqdm import tqdm
 
 from labelmarket.experiments.ablate import check_base
 from labelmarket.experiments.arguments import at_least_one
+from labelmarket.experiments.engine_options import add_engine_options, checked_scheduler, scheduler_errors
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, PATTERN_USE, evaluate
 from labelmarket.experiments.output_folder import check_out, default_folder, write_output_folder
@@ -42,13 +42,14 @@ def sample_box(n: int, seed: int, bounds: dict[str, tuple[float, float]] | None 
              for k, v in zip(names, p, strict=True)} for p in points]
 
 
-def run_map(base: str | Path, points: list[dict[str, float]], seeds: list[int], workers: int) -> pd.DataFrame:
+def run_map(base: str | Path, points: list[dict[str, float]], seeds: list[int], workers: int,
+            scheduler: str | None = None) -> pd.DataFrame:
     """One row per point: its parameters, then ``pass:<criterion>`` and ``pass:<pattern>`` columns, and
     ``pass:targets`` (every calibration target) and ``pass:all``."""
     cast = story_cast(base)
     variants = {f"point {i}": {f"behaviour.{k}": v for k, v in p.items()} for i, p in enumerate(points)}
     records = []
-    batch = run_variants(pattern_runs(base), variants, seeds, workers=workers)
+    batch = run_variants(pattern_runs(base), variants, seeds, workers=workers, scheduler=scheduler)
     progress = tqdm(batch, total=len(variants), unit="point", desc="robustness map", mininterval=5.0)
     for (variant, runs), params in zip(progress, points, strict=True):
         rows = evaluate(runs, cast)
@@ -94,20 +95,22 @@ def where_it_breaks(spread: pd.DataFrame, top: int = 3) -> pd.DataFrame:
 
 
 def robustness(scenario: str, n_points: int, seeds: int, lhs_seed: int, out: Path | None, workers: int,
-               force: bool) -> int:
+               force: bool, scheduler: str | None = None) -> int:
     from labelmarket.experiments.robustness_report import write_robustness_report
 
     folder = out or default_folder("robustness")
     check_out(folder, "robustness", force)
     check_base(scenario)
+    scheduler = checked_scheduler(scheduler)
     points = sample_box(n_points, lhs_seed)
     started = time.perf_counter()
-    table = run_map(scenario, points, list(range(1, seeds + 1)), workers)
+    with scheduler_errors(scheduler):
+        table = run_map(scenario, points, list(range(1, seeds + 1)), workers, scheduler)
     seconds = time.perf_counter() - started
     rates = pass_rates(table)
     print(rates.to_string(index=False))
     manifest = dict(provenance(command_line("robustness")), scenario=scenario, points=n_points,
-                    seeds=list(range(1, seeds + 1)), lhs_seed=lhs_seed, workers=workers,
+                    seeds=list(range(1, seeds + 1)), lhs_seed=lhs_seed, workers=workers, scheduler=scheduler,
                     wall_time_s=round(seconds, 1), box=box_bounds())
     write_output_folder(folder, "robustness", force,
                         lambda tmp: write_robustness_report(tmp, scenario, table, seeds, seconds), manifest)
@@ -126,8 +129,7 @@ def add_robustness_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lhs-seed", type=int, default=2025, metavar="N", help="seed of the sampler (default 2025)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="report folder (default runs/robustness-<UTC time>)")
-    parser.add_argument("--workers", type=at_least_one, default=os.cpu_count() or 1, metavar="N",
-                        help="processes (default: all cores)")
+    add_engine_options(parser)
     parser.add_argument("--force", action="store_true", help="replace an existing labelmarket folder at --out")
     parser.set_defaults(handler=lambda args: robustness(args.scenario, args.points, args.seeds, args.lhs_seed,
-                                                        args.out, args.workers, args.force))
+                                                        args.out, args.workers, args.force, args.scheduler))

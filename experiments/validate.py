@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import shlex
 import time
 from pathlib import Path
 
 from labelmarket.experiments import validation_figures as figures
 from labelmarket.experiments.digest import RunDigest
+from labelmarket.experiments.engine_options import add_engine_options, checked_scheduler, scheduler_errors
 from labelmarket.experiments.output_folder import default_folder, staged_output_folder, write_manifest
 from labelmarket.experiments.pattern_runs import pattern_runs, run_variants, story_cast
 from labelmarket.experiments.patterns import CALIBRATION, CheckRow, StoryCast, evaluate
@@ -33,9 +33,12 @@ def at_least_one(option: str, value: int | None) -> None:
         raise LabelmarketError(option, "", f"must be at least 1, got {value}")
 
 
-def validation_runs(seeds: int, workers: int | None, base: str = BASE_SCENARIO) -> dict[str, list[RunDigest]]:
-    """Role -> digests of seeds 1..N for every run the patterns need."""
-    return dict(run_variants(pattern_runs(base), {"full": {}}, range(1, seeds + 1), workers=workers or 1))["full"]
+def validation_runs(seeds: int, workers: int | None, base: str = BASE_SCENARIO,
+                    scheduler: str | None = None) -> dict[str, list[RunDigest]]:
+    """Role -> digests of seeds 1..N for every run the patterns need (on the dask cluster at ``scheduler``
+    if given, else on ``workers`` local processes)."""
+    return dict(run_variants(pattern_runs(base), {"full": {}}, range(1, seeds + 1), workers=workers or 1,
+                             scheduler=scheduler))["full"]
 
 
 def _fmt(x: float) -> str:
@@ -106,17 +109,19 @@ def write_report(folder: Path, rows: list[CheckRow], runs: dict, cast: StoryCast
 
 
 def validate(seeds: int, out: Path | None, workers: int | None, force: bool = False,
-             command: str = "labelmarket validate") -> int:
+             command: str = "labelmarket validate", scheduler: str | None = None) -> int:
     """Run the ensemble, print the table, write the report folder; 0 if every criterion passes, else 1.
 
     Bad options and an unusable ``out`` raise :class:`LabelmarketError` before any simulation runs."""
     at_least_one("--seeds", seeds)
     at_least_one("--workers", workers)
+    scheduler = checked_scheduler(scheduler)
     folder = out if out is not None else default_folder(VALIDATION_KIND)
     cast = story_cast()
     with staged_output_folder(folder, VALIDATION_KIND, force) as staging:
         started = time.perf_counter()
-        runs = validation_runs(seeds, workers)
+        with scheduler_errors(scheduler):
+            runs = validation_runs(seeds, workers, scheduler=scheduler)
         seconds = time.perf_counter() - started
         rows = evaluate(runs, cast)
         print(format_table(rows))
@@ -124,6 +129,7 @@ def validate(seeds: int, out: Path | None, workers: int | None, force: bool = Fa
         write_report(staging, rows, runs, cast, cast.target_vendor, seeds, seconds)
         write_manifest(staging, VALIDATION_KIND, {
             "scenario": BASE_SCENARIO, "runs": list(runs), "seeds": seeds, "wall_time_s": round(seconds, 3),
+            "scheduler": scheduler,
             "passed": all(r.passed for r in rows),
             "criteria": [{"pattern": r.pattern, "criterion": r.criterion,
                           "median": float(r.median) if math.isfinite(r.median) else None,
@@ -141,6 +147,7 @@ def add_validate_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--force", action="store_true",
                         help="use an existing --out if it is empty or an earlier validation folder (which is replaced); "
                              "nothing else is ever replaced")
-    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="processes (default: all cores)")
+    add_engine_options(parser)
     parser.set_defaults(handler=lambda args: validate(args.seeds, args.out, args.workers, args.force,
-                                                      shlex.join(["labelmarket", *getattr(args, "argv", ())])))
+                                                      shlex.join(["labelmarket", *getattr(args, "argv", ())]),
+                                                      args.scheduler))
