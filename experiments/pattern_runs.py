@@ -6,7 +6,9 @@ ablated, not only the bundled one:
 
 - ``no_shock``: the shock's events (every enabled event that names the target vendor in the reference
   week) switched off;
-- ``strong_assurances``: the shock's assurances at strength ``STRONG_ASSURANCE``;
+- ``strong_assurances``: the shock's scheduled assurances at strength ``STRONG_ASSURANCE``; where the target
+  vendor decides its own promise (no scheduled one: ``meta_scale_2025`` since D86), an assurance of that
+  strength imposed on it in the shock week (its own rule still acts on top);
 - ``talent_loss_only``: the shock's events switched off except its leadership departures;
 - ``owner_probe``: the shock's leadership departures take ``PROBE_TALENT_SHARE`` of the vendor's key talent,
   so the owned vendor's quality collapses (P8's probe of whether a rule forbids the owner's lab to leave);
@@ -33,6 +35,7 @@ from labelmarket.scenarios.loader import load_scenario, validate_document
 from labelmarket.scenarios.schema import Assurance, LeadershipDeparture, Scenario
 
 STRONG_ASSURANCE = 0.95      # as scenarios/strong_assurances.toml
+STRONG_EVENT = "strong_assurance"  # the name of the imposed promise, as in scenarios/strong_assurances.toml
 PROBE_TALENT_SHARE = 0.9     # the owner probe: nine tenths of the owned vendor's key talent leaves
 PRECEDENT_SCENARIO = "appen_2024"
 
@@ -54,11 +57,12 @@ def shock_event_names(scenario: Scenario) -> list[str]:
 
 
 def derive(base: Scenario, role: str, events: Mapping[str, Mapping[str, Any]]) -> Scenario:
-    """``base`` with some fields of some events changed, named after the role it plays."""
+    """``base`` with some fields of some events changed (an event it lacks is added), named after the role
+    it plays."""
     doc = base.model_dump(mode="json", exclude_none=True)
     doc["meta"]["name"] = f"{base.meta.name}:{role}"
     for name, fields in events.items():
-        doc["events"][name].update(fields)
+        doc.setdefault("events", {}).setdefault(name, {}).update(fields)
     return validate_document(doc, f"scenario '{base.meta.name}' as {role}")
 
 
@@ -72,6 +76,11 @@ def pattern_runs(base: str | Path | Scenario = "meta_scale_2025", precedent: boo
     if assurances:
         runs["strong_assurances"] = derive(scenario, "strong_assurances",
                                            {n: {"strength": STRONG_ASSURANCE} for n in assurances})
+    elif scenario.behaviour.assurance_decided_strength > 0:  # the vendor decides its promise (D86)
+        roles = shock_roles(scenario)
+        runs["strong_assurances"] = derive(scenario, "strong_assurances", {STRONG_EVENT: {
+            "kind": "assurance", "week": roles.reference_week, "vendor": roles.vendor, "promise": "data_firewall",
+            "strength": STRONG_ASSURANCE}})
     if departures:
         runs["talent_loss_only"] = derive(scenario, "talent_loss_only",
                                           {n: {"enabled": False} for n in shock if n not in departures})

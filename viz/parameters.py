@@ -4,7 +4,9 @@ Behaviour knobs take their range, unit and meaning from ``labelmarket.scenarios.
 the shock's knobs (stake size, voting, assurance strength) take their range and meaning from the scenario
 schema. A knob shows the loaded scenario's own value (:func:`scenario_value`). Only a value the teacher moved
 becomes an override (:meth:`Knob.override`); a knob that does nothing in a scenario (a stake knob where no
-stake is bought) is disabled there, with the reason (:func:`unused_reason`).
+stake is bought) is disabled there, with the reason (:func:`unused_reason`). The assurance knob sets the
+scheduled promise's strength where the scenario schedules one, else the strength of the promise the vendor decides
+itself (``behaviour.assurance_decided_strength``: ``meta_scale_2025`` schedules none since D86).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Knob:
     unit: str
     meaning: str
     is_switch: bool = False
+    undecided_path: str | None = None  # the behaviour path it sets where its event is not scheduled (D86)
 
     @property
     def step(self) -> float:
@@ -49,7 +52,9 @@ class Knob:
         if self.event_kind is None:
             return {self.path: value}
         event_name = shock_event_name(scenario, self.event_kind)
-        return {self.path.format(event=event_name): value} if event_name else {}
+        if event_name is None:
+            return {self.undecided_path: value} if self.undecided_path else {}
+        return {self.path.format(event=event_name): value}
 
     def shown(self, value: Any) -> str:
         """The value in words, as beside the slider: '0.40', 'on'."""
@@ -63,6 +68,7 @@ EVENT_KINDS: dict[str, type] = {"stake": OwnershipChange, "voting": OwnershipCha
                                 "assurance_strength": Assurance}
 EVENT_FIELDS = {"stake": "stake", "voting": "voting", "assurance_strength": "strength"}
 EVENT_WORDS = {OwnershipChange: "no stake is bought", Assurance: "no assurance is given"}
+DECIDED_ASSURANCE = "assurance_decided_strength"  # the behaviour the assurance knob sets where none is scheduled
 
 # (behaviour parameter, label) for the behaviour knobs a teacher wants to turn; a knob is named by its parameter
 BEHAVIOUR_KNOBS = [
@@ -103,7 +109,9 @@ def knobs() -> tuple[Knob, ...]:
     ]
     low, high, meaning = _schema_range(Assurance, "strength")
     found.append(Knob("assurance_strength", "Assurance strength", "events.{event}.strength", low, high, "0..1",
-                      meaning or "Strength of the vendor's promise of neutrality after the deal."))
+                      (meaning or "Strength of the vendor's promise of neutrality after the deal.")
+                      + " Where no promise is scheduled, the strength of the one a vendor decides to give.",
+                      undecided_path=f"behaviour.{DECIDED_ASSURANCE}"))
     specs = {spec.name: spec for spec in parameter_specs()}
     for field, label in BEHAVIOUR_KNOBS:
         spec = specs[field]
@@ -120,12 +128,14 @@ def scenario_value(knob: Knob, scenario: Scenario) -> Any:
     if knob.event_kind is None:
         return getattr(scenario.behaviour, knob.path.removeprefix("behaviour."))
     event = shock_event(scenario, knob.event_kind)
-    return None if event is None else getattr(event, EVENT_FIELDS[knob.name])
+    if event is None:
+        return getattr(scenario.behaviour, knob.undecided_path.removeprefix("behaviour.")) if knob.undecided_path else None
+    return getattr(event, EVENT_FIELDS[knob.name])
 
 
 def unused_reason(knob: Knob, scenario: Scenario) -> str:
     """Why the knob does nothing in ``scenario`` ('' when it does something)."""
-    if knob.event_kind is None or shock_event(scenario, knob.event_kind) is not None:
+    if knob.event_kind is None or knob.undecided_path or shock_event(scenario, knob.event_kind) is not None:
         return ""
     return f"Not used in {scenario.meta.name}: {EVENT_WORDS[knob.event_kind]} in this scenario."
 

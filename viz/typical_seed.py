@@ -19,7 +19,7 @@ from labelmarket.model.market_model import MarketModel
 from labelmarket.scenarios import DEFAULT_SCENARIO, load_scenario
 from labelmarket.scenarios.schema import Scenario
 
-TYPICAL_SEED = 10
+TYPICAL_SEED = 25
 ENSEMBLE_SEEDS = range(30)
 
 

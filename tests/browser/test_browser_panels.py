@@ -51,11 +51,11 @@ def test_export_downloads_a_zip_whose_market_equals_labelmarket_run(dashboard, t
     step_to(page, -16)  # ten weeks
     with page.expect_download() as download:
         page.get_by_role("button", name="Export run (zip)").click()
-    assert download.value.suggested_filename == "meta_scale_2025-seed10-week-16.zip"
+    assert download.value.suggested_filename == "meta_scale_2025-seed25-week-16.zip"
     archive = zipfile.ZipFile(download.value.path())
-    exported = pd.read_parquet(io.BytesIO(archive.read("meta_scale_2025-seed10-week-16/market.parquet")))
+    exported = pd.read_parquet(io.BytesIO(archive.read("meta_scale_2025-seed25-week-16/market.parquet")))
     out = tmp_path / "cli"
-    command = [str(Path(sys.executable).with_name("labelmarket")), "run", "meta_scale_2025", "--seed", "10",
+    command = [str(Path(sys.executable).with_name("labelmarket")), "run", "meta_scale_2025", "--seed", "25",
                "--weeks", "10", "--out", str(out)]
     subprocess.run(command, check=True, capture_output=True, timeout=300)
     pd.testing.assert_frame_equal(exported, pd.read_parquet(out / "market.parquet"))
@@ -67,7 +67,7 @@ def test_the_charts_download_as_one_png(dashboard):
     page = dashboard.page
     with page.expect_download() as download:
         page.get_by_role("button", name="Export charts as PNG").click()
-    assert download.value.suggested_filename == "meta_scale_2025-seed10-week-26-charts.png"
+    assert download.value.suggested_filename == "meta_scale_2025-seed25-week-26-charts.png"
     data = Path(download.value.path()).read_bytes()
     assert data.startswith(PNG_SIGNATURE)
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
@@ -80,7 +80,7 @@ def test_side_by_side_runs_another_scenario_on_the_same_seed_in_the_same_charts(
     pick(page, "Compare with (same seed)", "strong_assurances")
     page.get_by_text("Press Reset to apply: compare with strong_assurances").wait_for()
     page.get_by_role("button", name="Reset").click()
-    page.get_by_text("Scenario meta_scale_2025, seed 10; no knob moved; compared with strong_assurances").wait_for()
+    page.get_by_text("Scenario meta_scale_2025, seed 25; no knob moved; compared with strong_assurances").wait_for()
     step_to(page, 4)
     page.get_by_role("img", name=re.compile(r"^HHI, week 4: [\d,]+ with the shock, [\d,]+ without it, "
                                             r"[\d,]+ in strong_assurances$")).wait_for()

@@ -28,7 +28,7 @@ def test_reset_with_untouched_knobs_reports_no_change_and_runs_the_scenarios_own
     step_to(page, -24)
     page.get_by_role("button", name="Reset").click()
     week_heading(page, -26).wait_for()
-    page.get_by_text("Scenario meta_scale_2025, seed 10; no knob moved").wait_for()
+    page.get_by_text("Scenario meta_scale_2025, seed 25; no knob moved").wait_for()
     assert page.get_by_text("changed:").count() == 0 and page.get_by_text("Press Reset to apply").count() == 0
     step_to(page, -20)
     own = MarketModel(load_scenario("meta_scale_2025"), rng=10)

@@ -267,18 +267,16 @@ def test_consistency_figures_match_the_scenario() -> None:
 
 
 def test_exposure_at_the_shock_matches_the_rule() -> None:
-    """The exposure table of calibration.md equals the exposure rule applied to the shock week's events."""
+    """The exposure table of calibration.md equals the exposure rule applied to the state at the end of the
+    shock week: its events (stake, departure) and the promise Scale AI decides that week (D86)."""
     from labelmarket.agents.perception import conflict_exposure
-    from labelmarket.model.events import apply_event
     from labelmarket.model.market_model import MarketModel
 
     model = MarketModel(SCENARIO, rng=1)
-    scenario = model.market_scenario
-    shock = [e for _, e in scenario.enabled_events() if e.week == scenario.meta.reference_week]
-    assert shock, "no events at the reference week"
-    for event in shock:
-        apply_event(model.state, model.behaviour, model.rng, event)
+    while model.steps <= model.market_scenario.meta.reference_week:
+        model.step()
     s, b = model.state, model.behaviour
+    assert s.assurance[s.vendor_names.index("Scale AI")] > 0, "Scale AI decided its promise in the shock week"
     exposure = conflict_exposure(s.data_sensitivity, s.rivalry, s.stake, s.voting, s.departed_talent, s.assurance,
                                  stake_weight=b.stake_weight, voting_weight=b.voting_weight,
                                  talent_weight=b.talent_weight, assurance_efficacy=b.assurance_efficacy)

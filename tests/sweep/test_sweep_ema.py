@@ -66,13 +66,13 @@ def test_integer_categorical_and_boolean_parameters_and_a_time_series_outcome():
     model = ema_model({"events.meta_stake.stake": (0.0, 0.49),
                        "labs.Google.review_interval_weeks": (2, 12),
                        "events.meta_stake.voting": [True, False],
-                       "events.scale_assurance.promise": ["data_firewall", "non_voting"]},
+                       "vendors.Labelbox.segment": ["managed_labelling", "expert_network"]},
                       outcomes=["final_hhi", "hhi_weekly"], weeks=30, seed=4)
     kinds = {u.name: type(u).__name__ for u in model.uncertainties}
     assert kinds == {"events__meta_stake__stake": "RealParameter",
                      "labs__Google__review_interval_weeks": "IntegerParameter",
                      "events__meta_stake__voting": "BooleanParameter",
-                     "events__scale_assurance__promise": "CategoricalParameter"}
+                     "vendors__Labelbox__segment": "CategoricalParameter"}
     with ema.SequentialEvaluator(model) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=4)
     assert not any(math.isnan(v) for v in outcomes["final_hhi"]), "every run works, voting or not"

@@ -83,6 +83,20 @@ def test_the_knobs_follow_the_scenarios_that_change_them():
     assert run.overrides == {} and run.changed_knobs() == []  # a knob that does nothing is not a change
 
 
+def test_the_assurance_knob_sets_the_promise_the_vendor_decides_where_none_is_scheduled():
+    """D86: meta_scale_2025 schedules no assurance (Scale AI decides its own); the knob sets that decision's
+    strength there, and the scheduled promise's where a scenario has one."""
+    knob = knob_named("assurance_strength")
+    base, strong = load_scenario("meta_scale_2025"), load_scenario("strong_assurances")
+    assert scenario_value(knob, base) == base.behaviour.assurance_decided_strength == 0.5
+    assert unused_reason(knob, base) == ""
+    assert knob.override(0.9, base) == {"behaviour.assurance_decided_strength": 0.9}
+    assert knob.override(0.9, strong) == {"events.strong_assurance.strength": 0.9}
+    run = ClassroomRun("meta_scale_2025", settings={"assurance_strength": 0.9})
+    assert run.overrides == {"behaviour.assurance_decided_strength": 0.9}
+    assert run.market.behaviour.assurance_decided_strength == 0.9
+
+
 def test_behaviour_knobs_take_range_and_meaning_from_the_definitions():
     specs = {spec.name: spec for spec in parameter_specs()}
     for knob in knobs():
