@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
+
+from labelmarket.agents.compiling import compiled
 
 LOWEST_FLOAT = float(np.finfo(float).min)
 PACK_MIN_VENDORS = 64  # from this many vendors, diversified_split works on each row's allowed vendors only
@@ -80,20 +81,7 @@ def _diversified_split_dense(value: np.ndarray, allowed: np.ndarray, intensity: 
     return split
 
 
-def _compiled(function):
-    """``function`` compiled by numba (nopython), serial and without fastmath, so that the same inputs give
-    the same bits in every process: no threads, sums in the written order. The machine code is cached beside
-    the module (or in the user's cache) on first use; where no cache can be written it is compiled once per
-    process instead.
-    """
-    options = dict(fastmath=False, error_model="numpy")  # numpy's rules for division by zero: inf, no raise
-    try:
-        return numba.njit(cache=True, **options)(function)
-    except RuntimeError:  # numba found no writable cache location ("cannot cache function ...")
-        return numba.njit(cache=False, **options)(function)
-
-
-@_compiled
+@compiled
 def _entropic_quadratic_split(logit: np.ndarray, allowed: np.ndarray, k: np.ndarray) -> np.ndarray:
     """Rows of t with t_j = y_j / k and y_j + ln y_j = logit_j - 1 + ln k - mu, mu set so that sum t = 1.
 
@@ -150,7 +138,7 @@ def _entropic_quadratic_split(logit: np.ndarray, allowed: np.ndarray, k: np.ndar
     return t
 
 
-@_compiled
+@compiled
 def _solve_log_y(base: np.ndarray, mu: np.ndarray, u: np.ndarray, warm: bool) -> None:
     """In place: u = ln y with y + ln y = level (level = base - mu of the row), elementwise, by Newton's
     method, stopping once no element moves by more than NEWTON_TOLERANCE.
