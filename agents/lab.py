@@ -427,17 +427,19 @@ def place_unplaced(s: MarketState) -> None:
     rows = np.flatnonzero(s.unplaced_musd > 1e-9)
     if rows.size == 0:
         return
-    target = s.target_share[rows] * s.active[None, :]
+    # every lab, as most weeks (budgets grow): views instead of fancy-index copies, the same numbers (D80)
+    pick = slice(None) if rows.size == s.n_labs else rows
+    target = s.target_share[pick] * s.active[None, :]
     total = target.sum(axis=1, keepdims=True)
     lost = total[:, 0] <= 0
     s.review_now[rows[lost]] = True
     target = np.divide(target, total, out=np.zeros_like(target), where=total > 0)
     spare = s.capacity_musd - s.revenue_musd()
-    wanted = target * s.unplaced_musd[rows, None]
+    wanted = target * s.unplaced_musd[pick, None]
     granted = choice.ration_capacity(wanted, spare)
     s.refused_musd += (wanted - granted).sum(axis=0)  # vendors see the demand they could not take
-    s.spend_musd[rows] += granted
-    s.unplaced_musd[rows] = np.maximum(s.unplaced_musd[rows] - granted.sum(axis=1), 0.0)
+    s.spend_musd[pick] += granted
+    s.unplaced_musd[pick] = np.maximum(s.unplaced_musd[pick] - granted.sum(axis=1), 0.0)
 
 
 def inquiry_targets(s: MarketState, b: Behaviour, rows: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
