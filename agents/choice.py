@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from labelmarket.agents import gumbel_draws
 from labelmarket.agents.compiling import compiled
 
 LOWEST_FLOAT = float(np.finfo(float).min)
@@ -199,23 +200,27 @@ def sample_without_replacement(log_weight: np.ndarray, allowed: np.ndarray, coun
     """(R, V) bool: for each row, ``count[r]`` distinct allowed columns drawn with probability ~ weight.
 
     Gumbel-top-k: the k largest of log w + Gumbel noise are a weighted draw without replacement. A row
-    keeps its allowed cells whose key reaches its k-th largest key (found by partial sorting).
+    keeps its allowed cells whose key reaches its k-th largest key (found by partial sorting). The generator
+    moves past a Gumbel draw for every cell, but only the rows that draw something get their noise and keys
+    (most vendors make no sales contact in a week; ``gumbel_draws.gumbel_rows``, D81).
     """
-    keys = np.where(allowed, log_weight + rng.gumbel(size=log_weight.shape), -np.inf)
-    n_cols = keys.shape[1]
+    n_cols = log_weight.shape[1]
     k = np.minimum(count, n_cols)
-    chosen = np.zeros(keys.shape, dtype=bool)
-    drawing = np.flatnonzero(k > 0)  # rows drawing nothing choose nothing (most vendors make no sales contact)
+    chosen = np.zeros(log_weight.shape, dtype=bool)
+    drawing = np.flatnonzero(k > 0)  # rows drawing nothing choose nothing
+    noise = gumbel_draws.gumbel_rows(rng, log_weight.shape, drawing)
     if drawing.size == 0:
         return chosen
-    k, keys = k[drawing], keys[drawing]
+    allowed = allowed[drawing]
+    keys = np.where(allowed, log_weight[drawing] + noise, -np.inf)
+    k = k[drawing]
     k_max = int(np.maximum.reduce(k))
     descending = -keys
     if k_max < n_cols:
         descending = np.partition(descending, k_max - 1, axis=1)[:, :k_max]
     descending.sort(axis=1)
     kth_key = -descending[np.arange(drawing.size), k - 1]
-    chosen[drawing] = allowed[drawing] & (keys >= kth_key[:, None])
+    chosen[drawing] = allowed & (keys >= kth_key[:, None])
     return chosen
 
 
