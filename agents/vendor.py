@@ -247,7 +247,9 @@ def sales_prospects(s: MarketState, b: Behaviour) -> tuple[np.ndarray, np.ndarra
     current = s.spend_musd > 0
     owned = s.lab_owned_stake()
     value = vendor_value(b, s.quality, s.trust, s.price_index, s.fit, s.switching_cost, current, owned)
-    rival_owner = (s.rivalry[:, s.is_strategic] @ (s.stake[:, s.is_strategic] > 0).T) > 0
+    rival_owner = np.zeros(current.shape, dtype=bool)  # lab i rivals (rivalry > 0) a strategic owner of vendor j
+    for k in np.flatnonzero(s.is_strategic):  # a few owners: no matrix product (BLAS threads) in the week (D82)
+        rival_owner[np.ix_(s.rivalry[:, k] > 0, s.stake[:, k] > 0)] = True
     prospects = (s.active[None, :] & ~s.considered & ~current & ~rival_owner
                  & (s.trust >= s.alarm_trust[:, None]) & (s.budget_musd > 0)[:, None])
     return prospects, value

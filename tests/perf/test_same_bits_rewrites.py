@@ -12,7 +12,7 @@ import copy
 import numpy as np
 import pytest
 
-from labelmarket.agents import choice
+from labelmarket.agents import choice, vendor
 from labelmarket.agents import lab as lab_rules
 from labelmarket.model.market_model import MarketModel
 from labelmarket.model.state import LAB_VENDOR_FIELDS, VENDOR_FIELDS, MarketState
@@ -66,3 +66,31 @@ def test_place_unplaced_gives_the_bits_of_the_fancy_indexed_rule(market, share_u
     place_unplaced_with_fancy_indexing(reference)
     assert state_bits(s) == state_bits(reference)
     assert (s.spend_musd > spend_before).any() == (share_unplaced > 0)
+
+
+# ------------------------------------------------------------------------------- sales prospects (D82)
+def sales_prospects_with_a_matrix_product(s: MarketState, b) -> tuple[np.ndarray, np.ndarray]:
+    """vendor.sales_prospects before D82: rival owners found by a matrix product of rivalry and ownership."""
+    current = s.spend_musd > 0
+    owned = s.lab_owned_stake()
+    value = lab_rules.vendor_value(b, s.quality, s.trust, s.price_index, s.fit, s.switching_cost, current, owned)
+    rival_owner = (s.rivalry[:, s.is_strategic] @ (s.stake[:, s.is_strategic] > 0).T) > 0
+    prospects = (s.active[None, :] & ~s.considered & ~current & ~rival_owner
+                 & (s.trust >= s.alarm_trust[:, None]) & (s.budget_musd > 0)[:, None])
+    return prospects, value
+
+
+@pytest.mark.parametrize("draw", range(6))
+def test_sales_prospects_exclude_the_same_rivals_as_the_matrix_product(market, draw):
+    """Rivalry and stakes are shares (0..1), so a sum of rivalry x owns is positive exactly when some term is."""
+    rng = np.random.default_rng(draw)
+    s = copy.deepcopy(market.state)
+    s.rivalry = np.where(rng.random(s.rivalry.shape) < 0.3, rng.uniform(0.0, 1.0, s.rivalry.shape), 0.0)
+    s.rivalry[0] = 5e-324  # the smallest positive rivalry still counts
+    s.stake = np.where(rng.random(s.stake.shape) < 0.2, rng.uniform(0.0, 0.6, s.stake.shape), 0.0)
+    s.stake[:, 0] = 5e-324
+    s.is_strategic = rng.random(s.is_strategic.shape) < 0.5
+    s.considered = rng.random(s.considered.shape) < 0.2
+    got, want = vendor.sales_prospects(s, market.behaviour), sales_prospects_with_a_matrix_product(s, market.behaviour)
+    assert np.array_equal(got[0], want[0]) and got[1].tobytes() == want[1].tobytes()
+    assert want[0].any() and not want[0].all()
