@@ -39,3 +39,9 @@ def _standard_gumbel_rows(uniform: np.ndarray, rows: np.ndarray) -> np.ndarray:
         for j in range(cols):
             out[r, j] = 0.0 - 1.0 * math.log(-math.log(1.0 - uniform[rows[r], j]))
     return out
+
+
+def compile_gumbel() -> None:
+    """Compile the Gumbel transform now (or load it from numba's cache), with the argument types the model
+    passes, so that a dashboard's first Step does not wait for it (D75, D81). A pure call on one cell."""
+    _standard_gumbel_rows(np.full((1, 1), 0.5), np.zeros(1, dtype=np.int64))

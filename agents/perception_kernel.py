@@ -101,3 +101,12 @@ def perceive_cells(quality: np.ndarray, active: np.ndarray, alarm_trust: np.ndar
         wariness[i] = _maximum(wariness[i] * wariness_keep, largest_gap / aspiration_floor)
         if crossed:
             review_now[i] = True
+
+
+def compile_perceive() -> None:
+    """Compile :func:`perceive_cells` now (or load it from numba's cache), with the argument types the model
+    passes, so that a dashboard's first Step does not wait for it (D75, D79). A pure call on one cell."""
+    cell, lab = np.zeros((1, 1)), np.zeros(1)
+    perceive_cells(np.ones(1), np.ones(1, dtype=bool), lab, cell, cell, cell, cell, cell.copy(), cell.copy(),
+                   cell.copy(), cell.copy(), cell.copy(), lab.copy(), np.zeros(1, dtype=bool),
+                   0.1, True, 0.1, 0.1, True, 0.1, 0.9, 0.1, 0.1, 0.1, 0.5, 0.5, 0.9, 0.9)

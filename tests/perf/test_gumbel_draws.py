@@ -108,6 +108,8 @@ def test_the_draw_chooses_what_noise_on_every_cell_chose(inputs):
 
 
 def test_the_model_calls_the_gumbel_kernel_with_one_type_only():
+    """The dashboard's warm-up (compile_gumbel) prepares the type the model passes: no compiling mid-run."""
+    gumbel_draws.compile_gumbel()
     MarketModel("meta_scale_2025", rng=1, weeks=30).run()
     MarketModel(synthetic_scenario(100, 70, 1), rng=1, weeks=8).run()
     signatures = gumbel_draws._standard_gumbel_rows.signatures

@@ -174,7 +174,9 @@ def test_whole_runs_with_experience_and_breaches_match_the_numpy_rule(monkeypatc
 
 
 def test_the_model_calls_the_kernel_with_one_type_only():
-    """Another argument type (an int rate, a strided or read-only array) would compile again mid-run."""
+    """Another argument type (an int rate, a strided or read-only array) would compile again mid-run; the
+    dashboard's warm-up (compile_perceive) prepares the model's type."""
+    perception_kernel.compile_perceive()
     MarketModel("meta_scale_2025", rng=1, weeks=30).run()
     MarketModel(synthetic_scenario(100, 70, 1), rng=1, weeks=8).run()
     assert len(perception_kernel.perceive_cells.signatures) == 1, perception_kernel.perceive_cells.signatures
