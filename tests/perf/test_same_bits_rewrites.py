@@ -1,4 +1,4 @@
-"""Rules rewritten for large markets (D80-D82) give the same bits as the code they replace.
+"""Rules rewritten for large markets (D80-D82, D84) give the same bits as the code they replace.
 
 Each reference below is the earlier form of a rule, line for line; both run on copies of a real market's state
 (scrambled where the rule branches) and everything the rule writes, and every random number it draws, must
@@ -17,6 +17,7 @@ from labelmarket.agents import lab as lab_rules
 from labelmarket.model.market_model import MarketModel
 from labelmarket.model.state import LAB_VENDOR_FIELDS, VENDOR_FIELDS, MarketState
 from labelmarket.scenarios.synthetic import synthetic_scenario
+from test_gumbel_draws import sample_with_noise_on_every_cell
 
 
 def state_bits(s: MarketState) -> dict[str, bytes]:
@@ -68,9 +69,10 @@ def test_place_unplaced_gives_the_bits_of_the_fancy_indexed_rule(market, share_u
     assert (s.spend_musd > spend_before).any() == (share_unplaced > 0)
 
 
-# ------------------------------------------------------------------------------- sales prospects (D82)
+# ------------------------------------------------------------------------- direct sales (D81, D82, D84)
 def sales_prospects_with_a_matrix_product(s: MarketState, b) -> tuple[np.ndarray, np.ndarray]:
-    """vendor.sales_prospects before D82: rival owners found by a matrix product of rivalry and ownership."""
+    """vendor.sales_prospects before D82: every vendor, rival owners found by a matrix product of rivalry and
+    ownership."""
     current = s.spend_musd > 0
     owned = s.lab_owned_stake()
     value = lab_rules.vendor_value(b, s.quality, s.trust, s.price_index, s.fit, s.switching_cost, current, owned)
@@ -80,17 +82,82 @@ def sales_prospects_with_a_matrix_product(s: MarketState, b) -> tuple[np.ndarray
     return prospects, value
 
 
-@pytest.mark.parametrize("draw", range(6))
-def test_sales_prospects_exclude_the_same_rivals_as_the_matrix_product(market, draw):
-    """Rivalry and stakes are shares (0..1), so a sum of rivalry x owns is positive exactly when some term is."""
+def win_pilots_on_every_row(s: MarketState, b, chosen, value, used, churn) -> list:
+    """vendor.win_pilots before D84: the values of every lab, every lab's lowest-valued current vendor."""
+    sellers, buyers = np.nonzero(chosen)
+    current = s.spend_musd > 0
+    src_of = np.argmin(np.where(current, value, np.inf), axis=1)
+    src = src_of[buyers]
+    gap = value[buyers, sellers] - value[buyers, src]
+    want = np.where(current.any(axis=1)[buyers] & (gap >= 0), b.sales_pilot_share * s.budget_musd[buyers], 0.0)
+    held = s.spend_musd[np.arange(s.n_labs), src_of]
+    asked = np.bincount(buyers, weights=want, minlength=s.n_labs)
+    want *= np.divide(held, asked, out=np.ones(s.n_labs), where=asked > held)[buyers]
+    room = np.maximum(s.capacity_musd - s.revenue_musd(), 0.0)
+    asked = np.bincount(sellers, weights=want, minlength=s.n_vendors)
+    amount = want * np.divide(room, asked, out=np.ones(s.n_vendors), where=asked > room)[sellers]
+    np.add.at(s.spend_musd, (buyers, src), -amount)
+    np.add.at(s.spend_musd, (buyers, sellers), amount)
+    np.add.at(s.withdrawn_musd, (buyers, src), amount)
+    s.switched_musd += float(amount.sum())
+    return [(s.lab_names[i], s.vendor_names[k], float(x), s.vendor_names[j], float(g), float(used[j]),
+             float(churn[j])) for i, k, j, x, g in zip(buyers, src, sellers, amount, gap) if x > 0]
+
+
+def direct_sales_on_every_cell(s: MarketState, b, rng) -> list:
+    """vendor.direct_sales before D81, D82 and D84: prospects, weights and values of every lab and vendor."""
+    if b.sales_intensity <= 0:
+        return []
+    used, churn = vendor.utilisation(s), vendor.churn_share(s)
+    contacts = rng.poisson(vendor.expected_sales_contacts(s, b))
+    if not contacts.any():
+        return []
+    prospects, value = sales_prospects_with_a_matrix_product(s, b)
+    log_weight = (np.log(np.maximum(s.budget_musd, 1e-9))[:, None] + b.choice_intensity * value).T
+    chosen = sample_with_noise_on_every_cell(log_weight, prospects.T, contacts, rng)
+    s.cash_musd -= chosen.sum(axis=1) * b.sales_cost_musd_per_contact
+    s.inquiries += chosen.sum(axis=1)
+    s.considered |= chosen.T
+    return win_pilots_on_every_row(s, b, chosen, value, used, churn)
+
+
+def scrambled_for_sales(market: MarketModel, draw: int) -> MarketState:
     rng = np.random.default_rng(draw)
     s = copy.deepcopy(market.state)
+    L, V = s.spend_musd.shape
     s.rivalry = np.where(rng.random(s.rivalry.shape) < 0.3, rng.uniform(0.0, 1.0, s.rivalry.shape), 0.0)
     s.rivalry[0] = 5e-324  # the smallest positive rivalry still counts
     s.stake = np.where(rng.random(s.stake.shape) < 0.2, rng.uniform(0.0, 0.6, s.stake.shape), 0.0)
     s.stake[:, 0] = 5e-324
     s.is_strategic = rng.random(s.is_strategic.shape) < 0.5
-    s.considered = rng.random(s.considered.shape) < 0.2
-    got, want = vendor.sales_prospects(s, market.behaviour), sales_prospects_with_a_matrix_product(s, market.behaviour)
-    assert np.array_equal(got[0], want[0]) and got[1].tobytes() == want[1].tobytes()
+    s.considered = rng.random((L, V)) < 0.2
+    s.capacity_musd = s.revenue_musd() * rng.uniform(0.5, 1.3, V)  # idle vendors sell; some have little room
+    s.withdrawn_musd = np.where(rng.random((L, V)) < 0.1, rng.uniform(0.0, 5.0, (L, V)), s.withdrawn_musd)
+    s.price_index = rng.uniform(0.7, 1.4, V)
+    return s
+
+
+@pytest.mark.parametrize("draw", range(8))
+def test_sales_prospects_exclude_the_same_rivals_as_the_matrix_product(market, draw):
+    """Rivalry and stakes are shares (0..1), so a sum of rivalry x owns is positive exactly when some term is."""
+    s = scrambled_for_sales(market, draw)
+    vendors = np.flatnonzero(np.random.default_rng(draw).random(s.n_vendors) < 0.5)
+    got = vendor.sales_prospects(s, market.behaviour, vendors)
+    want = sales_prospects_with_a_matrix_product(s, market.behaviour)
+    assert np.array_equal(got[0], want[0][:, vendors]) and got[1].tobytes() == want[1][:, vendors].tobytes()
     assert want[0].any() and not want[0].all()
+
+
+@pytest.mark.parametrize("draw", range(12))
+def test_direct_sales_gives_the_bits_and_the_draws_of_the_rule_on_every_cell(market, draw):
+    s = scrambled_for_sales(market, draw)
+    b = market.behaviour.model_copy(update={"sales_intensity": 2.0 + draw})  # several sellers a week
+    reference = copy.deepcopy(s)
+    rng, rng_reference = np.random.default_rng(draw), np.random.default_rng(draw)
+    entries = vendor.direct_sales(s, b, rng)
+    want = direct_sales_on_every_cell(reference, b, rng_reference)
+    got = [(e.actor, e.target, e.amount_musd, e.destination, e.value_gap, e.utilisation, e.churn) for e in entries]
+    assert got == want and len(want) > 0
+    assert state_bits(s) == state_bits(reference) and s.switched_musd == reference.switched_musd
+    assert np.array_equal(s.considered, reference.considered)
+    assert rng.bit_generator.state == rng_reference.bit_generator.state
