@@ -109,6 +109,9 @@ def trust_anchor(s: MarketState, b: Behaviour, exposure_before: np.ndarray) -> n
       vendor's neutrality, which the lab relied on, is broken). It is remembered per pair and fades over
       ``breach_memory_weeks``: trust after an integrity violation is repaired slowly and never by
       assurances alone (Lewicki & Bunker 1996; Slovic 1993), so it caps what trust can recover to.
+
+    This is the numpy statement of the anchor (it updates ``expected_quality`` and ``breach`` as :func:`perceive`
+    does); :func:`perceive` computes the same, bit for bit, in its compiled loop (D79).
     """
     anchor = s.quality[None, :] * s.perceived_neutrality
     if b.experience_weight:

@@ -52,7 +52,8 @@ def assert_same_bits(kernel: MarketState, reference: MarketState) -> None:
     for name in WRITTEN:
         got, want = getattr(kernel, name), getattr(reference, name)
         assert got.shape == want.shape and got.dtype == want.dtype, name
-        assert got.tobytes() == want.tobytes(), f"{name} differs at {np.argwhere(got.view(np.uint8) != want.view(np.uint8))[:3]}"
+        differs = np.argwhere(got.view(np.uint8) != want.view(np.uint8))[:3]
+        assert got.tobytes() == want.tobytes(), f"{name} differs (bytes {differs.tolist()})"
 
 
 _MODELS: dict[int, MarketModel] = {}
