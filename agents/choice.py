@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
+
+from labelmarket.agents import gumbel_draws
+from labelmarket.agents.compiling import compiled
 
 LOWEST_FLOAT = float(np.finfo(float).min)
 PACK_MIN_VENDORS = 64  # from this many vendors, diversified_split works on each row's allowed vendors only
@@ -80,20 +82,7 @@ def _diversified_split_dense(value: np.ndarray, allowed: np.ndarray, intensity: 
     return split
 
 
-def _compiled(function):
-    """``function`` compiled by numba (nopython), serial and without fastmath, so that the same inputs give
-    the same bits in every process: no threads, sums in the written order. The machine code is cached beside
-    the module (or in the user's cache) on first use; where no cache can be written it is compiled once per
-    process instead.
-    """
-    options = dict(fastmath=False, error_model="numpy")  # numpy's rules for division by zero: inf, no raise
-    try:
-        return numba.njit(cache=True, **options)(function)
-    except RuntimeError:  # numba found no writable cache location ("cannot cache function ...")
-        return numba.njit(cache=False, **options)(function)
-
-
-@_compiled
+@compiled
 def _entropic_quadratic_split(logit: np.ndarray, allowed: np.ndarray, k: np.ndarray) -> np.ndarray:
     """Rows of t with t_j = y_j / k and y_j + ln y_j = logit_j - 1 + ln k - mu, mu set so that sum t = 1.
 
@@ -150,7 +139,7 @@ def _entropic_quadratic_split(logit: np.ndarray, allowed: np.ndarray, k: np.ndar
     return t
 
 
-@_compiled
+@compiled
 def _solve_log_y(base: np.ndarray, mu: np.ndarray, u: np.ndarray, warm: bool) -> None:
     """In place: u = ln y with y + ln y = level (level = base - mu of the row), elementwise, by Newton's
     method, stopping once no element moves by more than NEWTON_TOLERANCE.
@@ -211,23 +200,27 @@ def sample_without_replacement(log_weight: np.ndarray, allowed: np.ndarray, coun
     """(R, V) bool: for each row, ``count[r]`` distinct allowed columns drawn with probability ~ weight.
 
     Gumbel-top-k: the k largest of log w + Gumbel noise are a weighted draw without replacement. A row
-    keeps its allowed cells whose key reaches its k-th largest key (found by partial sorting).
+    keeps its allowed cells whose key reaches its k-th largest key (found by partial sorting). The generator
+    moves past a Gumbel draw for every cell, but only the rows that draw something get their noise and keys
+    (most vendors make no sales contact in a week; ``gumbel_draws.gumbel_rows``, D81).
     """
-    keys = np.where(allowed, log_weight + rng.gumbel(size=log_weight.shape), -np.inf)
-    n_cols = keys.shape[1]
+    n_cols = log_weight.shape[1]
     k = np.minimum(count, n_cols)
-    chosen = np.zeros(keys.shape, dtype=bool)
-    drawing = np.flatnonzero(k > 0)  # rows drawing nothing choose nothing (most vendors make no sales contact)
+    chosen = np.zeros(log_weight.shape, dtype=bool)
+    drawing = np.flatnonzero(k > 0)  # rows drawing nothing choose nothing
+    noise = gumbel_draws.gumbel_rows(rng, log_weight.shape, drawing)
     if drawing.size == 0:
         return chosen
-    k, keys = k[drawing], keys[drawing]
+    allowed = allowed[drawing]
+    keys = np.where(allowed, log_weight[drawing] + noise, -np.inf)
+    k = k[drawing]
     k_max = int(np.maximum.reduce(k))
     descending = -keys
     if k_max < n_cols:
         descending = np.partition(descending, k_max - 1, axis=1)[:, :k_max]
     descending.sort(axis=1)
     kth_key = -descending[np.arange(drawing.size), k - 1]
-    chosen[drawing] = allowed[drawing] & (keys >= kth_key[:, None])
+    chosen[drawing] = allowed & (keys >= kth_key[:, None])
     return chosen
 
 

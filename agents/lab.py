@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from labelmarket.agents import choice, perception
+from labelmarket.agents import choice, perception, perception_kernel
 from labelmarket.agents.actor import MarketActor
 from labelmarket.model.event_log import MOVE_DRIVERS, EventKind, LogEntry
 from labelmarket.model.state import MarketState
@@ -77,24 +77,24 @@ def perceive(s: MarketState, b: Behaviour) -> None:
     if lower: D55) at any of its vendors, fading slowly; a wary lab spreads its spend more (Tomlin 2006:
     sourcing after a disruption).
     A lab whose trust in a current vendor crosses below its alarm level reviews at once.
+    The per-cell arithmetic runs as one compiled loop (``perception_kernel.perceive_cells``, D79) that does
+    exactly what :func:`trust_anchor` and the helpers in ``labelmarket.agents.perception`` state with numpy,
+    bit for bit: those stay the statement of the rule (tests/perf/test_perception_kernel.py holds the kernel
+    to them).
     """
     exposure_before = s.exposure
     s.exposure = perception.conflict_exposure(
         s.data_sensitivity, s.rivalry, s.stake, s.voting, s.departed_talent, s.assurance,
         stake_weight=b.stake_weight, voting_weight=b.voting_weight, talent_weight=b.talent_weight,
         assurance_efficacy=b.assurance_efficacy)
-    anchor = np.clip(1.0 - s.exposure, 0.0, 1.0)
-    s.perceived_neutrality = perception.anchored_update(s.perceived_neutrality, anchor,
-                                                        b.neutrality_rate_per_week)
-    before = s.trust
-    s.trust = perception.asymmetric_update(before, trust_anchor(s, b, exposure_before),
-                                           b.trust_fall_rate_per_week, b.trust_recovery_rate_per_week)
-    betrayal = perception.worst_shortfall(s.spend_musd, s.trust, b.aspiration_trust, s.quality)  # D55
-    s.wariness = np.maximum(s.wariness * (1.0 - 1.0 / b.wariness_memory_weeks), betrayal)
-    alarm = s.alarm_trust[:, None]
-    crossed = (before >= alarm) & (s.trust < alarm) & (s.spend_musd > 0) & s.active[None, :]
-    s.review_now |= crossed.any(axis=1)
-    s.withdrawn_musd *= 1.0 - 1.0 / b.exit_memory_weeks  # clients' recent exits: vendors' churn, funds' news
+    perception_kernel.perceive_cells(
+        s.quality, s.active, s.alarm_trust, s.spend_musd, s.notice_musd, exposure_before, s.exposure,
+        s.perceived_neutrality, s.trust, s.expected_quality, s.breach, s.withdrawn_musd, s.wariness, s.review_now,
+        float(b.neutrality_rate_per_week), bool(b.experience_weight), float(b.experience_weight),
+        float(b.experience_rate_per_week), bool(b.breach_weight), float(b.breach_threshold),
+        1.0 - 1.0 / b.breach_memory_weeks, float(b.breach_weight), float(b.trust_fall_rate_per_week),
+        float(b.trust_recovery_rate_per_week), float(b.aspiration_trust), float(max(b.aspiration_trust, 1e-9)),
+        1.0 - 1.0 / b.wariness_memory_weeks, 1.0 - 1.0 / b.exit_memory_weeks)  # clients' recent exits: churn
 
 
 def trust_anchor(s: MarketState, b: Behaviour, exposure_before: np.ndarray) -> np.ndarray:
@@ -109,6 +109,9 @@ def trust_anchor(s: MarketState, b: Behaviour, exposure_before: np.ndarray) -> n
       vendor's neutrality, which the lab relied on, is broken). It is remembered per pair and fades over
       ``breach_memory_weeks``: trust after an integrity violation is repaired slowly and never by
       assurances alone (Lewicki & Bunker 1996; Slovic 1993), so it caps what trust can recover to.
+
+    This is the numpy statement of the anchor (it updates ``expected_quality`` and ``breach`` as :func:`perceive`
+    does); :func:`perceive` computes the same, bit for bit, in its compiled loop (D79).
     """
     anchor = s.quality[None, :] * s.perceived_neutrality
     if b.experience_weight:
@@ -427,17 +430,19 @@ def place_unplaced(s: MarketState) -> None:
     rows = np.flatnonzero(s.unplaced_musd > 1e-9)
     if rows.size == 0:
         return
-    target = s.target_share[rows] * s.active[None, :]
+    # every lab, as most weeks (budgets grow): views instead of fancy-index copies, the same numbers (D80)
+    pick = slice(None) if rows.size == s.n_labs else rows
+    target = s.target_share[pick] * s.active[None, :]
     total = target.sum(axis=1, keepdims=True)
     lost = total[:, 0] <= 0
     s.review_now[rows[lost]] = True
     target = np.divide(target, total, out=np.zeros_like(target), where=total > 0)
     spare = s.capacity_musd - s.revenue_musd()
-    wanted = target * s.unplaced_musd[rows, None]
+    wanted = target * s.unplaced_musd[pick, None]
     granted = choice.ration_capacity(wanted, spare)
     s.refused_musd += (wanted - granted).sum(axis=0)  # vendors see the demand they could not take
-    s.spend_musd[rows] += granted
-    s.unplaced_musd[rows] = np.maximum(s.unplaced_musd[rows] - granted.sum(axis=1), 0.0)
+    s.spend_musd[pick] += granted
+    s.unplaced_musd[pick] = np.maximum(s.unplaced_musd[pick] - granted.sum(axis=1), 0.0)
 
 
 def inquiry_targets(s: MarketState, b: Behaviour, rows: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:

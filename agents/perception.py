@@ -1,7 +1,9 @@
 """Vectorised arithmetic of how labs perceive vendors: exposure, neutrality and trust.
 
 Each function is the equation of one rule in docs/ODD.md, applied to every lab at once. The rules that call
-them (``labelmarket.agents.lab.perceive``) carry the economics; these helpers carry the arithmetic.
+them (``labelmarket.agents.lab.perceive``) carry the economics; these helpers carry the arithmetic. The weekly
+perception runs the per-cell ones as one compiled loop (``labelmarket.agents.perception_kernel``, D79) that
+must give their bits: they remain the statement it is tested against.
 """
 
 from __future__ import annotations

@@ -225,13 +225,18 @@ def direct_sales(s: MarketState, b: Behaviour, rng: np.random.Generator) -> list
     contacts = rng.poisson(expected_sales_contacts(s, b))
     if not contacts.any():
         return []
-    prospects, value = sales_prospects(s, b)
-    log_weight = (np.log(np.maximum(s.budget_musd, 1e-9))[:, None] + b.choice_intensity * value).T
-    chosen = choice.sample_without_replacement(log_weight, prospects.T, contacts, rng)  # (V, L)
+    # Only the vendors that make contacts need their prospects and weights; every cell of the (V, L) block
+    # still gets its Gumbel draw, so the generator moves as before (D81); the other rows are never read (D84).
+    selling = np.flatnonzero(contacts > 0)
+    prospects, value = sales_prospects(s, b, selling)
+    log_weight, allowed = np.zeros((s.n_vendors, s.n_labs)), np.zeros((s.n_vendors, s.n_labs), dtype=bool)
+    log_weight[selling] = (np.log(np.maximum(s.budget_musd, 1e-9))[:, None] + b.choice_intensity * value).T
+    allowed[selling] = prospects.T
+    chosen = choice.sample_without_replacement(log_weight, allowed, contacts, rng)  # (V, L)
     s.cash_musd -= chosen.sum(axis=1) * b.sales_cost_musd_per_contact
     s.inquiries += chosen.sum(axis=1)
     s.considered |= chosen.T
-    return win_pilots(s, b, chosen, value, used, churn)
+    return win_pilots(s, b, chosen, used, churn)
 
 
 def expected_sales_contacts(s: MarketState, b: Behaviour) -> np.ndarray:
@@ -242,32 +247,39 @@ def expected_sales_contacts(s: MarketState, b: Behaviour) -> np.ndarray:
     return b.sales_intensity * pressure * s.active
 
 
-def sales_prospects(s: MarketState, b: Behaviour) -> tuple[np.ndarray, np.ndarray]:
-    """(L, V) buyers a vendor's sales may contact, and each buyer's value of each vendor (as a newcomer)."""
-    current = s.spend_musd > 0
-    owned = s.lab_owned_stake()
-    value = vendor_value(b, s.quality, s.trust, s.price_index, s.fit, s.switching_cost, current, owned)
-    rival_owner = (s.rivalry[:, s.is_strategic] @ (s.stake[:, s.is_strategic] > 0).T) > 0
-    prospects = (s.active[None, :] & ~s.considered & ~current & ~rival_owner
-                 & (s.trust >= s.alarm_trust[:, None]) & (s.budget_musd > 0)[:, None])
+def sales_prospects(s: MarketState, b: Behaviour, vendors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(L, len(vendors)) buyers the sales of each of ``vendors`` may contact, and each buyer's value of each of
+    them (as a newcomer)."""
+    current = s.spend_musd[:, vendors] > 0
+    owned = s.lab_owned_stake()[:, vendors]
+    value = vendor_value(b, s.quality[vendors], s.trust[:, vendors], s.price_index[vendors], s.fit[:, vendors],
+                         s.switching_cost, current, owned)
+    rival_owner = np.zeros(current.shape, dtype=bool)  # lab i rivals (rivalry > 0) a strategic owner of vendor j
+    for k in np.flatnonzero(s.is_strategic):  # a few owners: no matrix product (BLAS threads) in the week (D82)
+        rival_owner[np.ix_(s.rivalry[:, k] > 0, s.stake[vendors, k] > 0)] = True
+    prospects = (s.active[vendors][None, :] & ~s.considered[:, vendors] & ~current & ~rival_owner
+                 & (s.trust[:, vendors] >= s.alarm_trust[:, None]) & (s.budget_musd > 0)[:, None])
     return prospects, value
 
 
-def win_pilots(s: MarketState, b: Behaviour, chosen: np.ndarray, value: np.ndarray, used: np.ndarray,
-               churn: np.ndarray) -> list[LogEntry]:
+def win_pilots(s: MarketState, b: Behaviour, chosen: np.ndarray, used: np.ndarray, churn: np.ndarray
+               ) -> list[LogEntry]:
     """Each buyer i contacted by vendor j (``chosen``, (V, L)) moves a pilot from its lowest-valued current vendor
     when it values j at least as much: ``sales_pilot_share`` of its budget, shared pro rata when the buyer's
     pilots together ask for more than its spend there, or the seller's pilots for more than its spare capacity.
-    Vectorised over the contacts (no loop over buyers)."""
+    Vectorised over the contacts (no loop over buyers); values (``labelmarket.agents.lab.vendor_value``) are
+    computed for the contacted buyers' rows only (D84)."""
     sellers, buyers = np.nonzero(chosen)
-    current = s.spend_musd > 0
-    src_of = np.argmin(np.where(current, value, np.inf), axis=1)
-    src = src_of[buyers]
-    gap = value[buyers, sellers] - value[buyers, src]
-    want = np.where(current.any(axis=1)[buyers] & (gap >= 0), b.sales_pilot_share * s.budget_musd[buyers], 0.0)
-    held = s.spend_musd[np.arange(s.n_labs), src_of]
-    asked = np.bincount(buyers, weights=want, minlength=s.n_labs)
-    want *= np.divide(held, asked, out=np.ones(s.n_labs), where=asked > held)[buyers]
+    contact = np.arange(buyers.size)
+    current = s.spend_musd[buyers] > 0  # one row per contact
+    value = vendor_value(b, s.quality, s.trust[buyers], s.price_index, s.fit[buyers], s.switching_cost[buyers],
+                         current, s.lab_owned_stake()[buyers])
+    src = np.argmin(np.where(current, value, np.inf), axis=1)
+    gap = value[contact, sellers] - value[contact, src]
+    want = np.where(current.any(axis=1) & (gap >= 0), b.sales_pilot_share * s.budget_musd[buyers], 0.0)
+    held = s.spend_musd[buyers, src]
+    asked = np.bincount(buyers, weights=want, minlength=s.n_labs)[buyers]
+    want *= np.divide(held, asked, out=np.ones(buyers.size), where=asked > held)
     room = np.maximum(s.capacity_musd - s.revenue_musd(), 0.0)
     asked = np.bincount(sellers, weights=want, minlength=s.n_vendors)
     amount = want * np.divide(room, asked, out=np.ones(s.n_vendors), where=asked > room)[sellers]

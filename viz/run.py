@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from labelmarket.agents.choice import compile_split
+from labelmarket.agents.gumbel_draws import compile_gumbel
+from labelmarket.agents.perception_kernel import compile_perceive
 from labelmarket.model.market_model import MarketModel
 from labelmarket.model.metrics import revenue_shares
 from labelmarket.scenarios import DEFAULT_SCENARIO, load_scenario
@@ -81,6 +83,8 @@ class ClassroomRun:
         scenario = load_scenario(base, self.overrides or None)
         self.scenario = scenario
         compile_split()  # numba compiles (or loads from its cache) the labs' split here, not in the first Step
+        compile_perceive()  # and the other kernels of the week (D79, D81)
+        compile_gumbel()
         self.market = MarketModel(scenario, rng=self.seed)
         self.twin = MarketModel(load_scenario(scenario, no_shock_overrides(scenario) or None), rng=self.seed)
         self.compare = compare or None

@@ -20,7 +20,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from labelmarket.agents import choice
+from labelmarket.agents import choice, compiling
 
 EXAMPLES = settings(derandomize=True, max_examples=60, deadline=None)
 
@@ -151,7 +151,7 @@ def test_without_a_writable_cache_the_kernel_compiles_in_process(monkeypatch):
     def add_one(x):
         return x + 1.0
 
-    compiled = choice._compiled(add_one)
+    compiled = compiling.compiled(add_one)
     assert compiled(1.0) == 2.0 and compiled._cache.__class__.__name__ == "NullCache"
 
 
