@@ -57,7 +57,7 @@ def test_a_non_numeric_seed_shows_a_message_and_step_still_works(dashboard):
     seed = page.get_by_label("Seed", exact=True)
     seed.fill("abc")
     page.get_by_role("button", name="Reset").click()
-    page.get_by_text("Seed: 'abc' is not a whole number of 0 or more; type e.g. 10").wait_for()
+    page.get_by_text("Seed: 'abc' is not a whole number of 0 or more; type e.g. 25").wait_for()
     week_heading(page, -25).wait_for()  # the run carries on
     page.get_by_role("button", name="Step").click()
     week_heading(page, -24).wait_for()

@@ -40,7 +40,7 @@ def test_a_bad_seed_shows_a_message_and_the_run_carries_on(rendered):
     rendered.control(v.TextField, "Seed").v_model = "abc"
     rendered.press_button("Reset")
     assert rendered.control(v.TextField, "Seed").messages == [
-        "Seed: 'abc' is not a whole number of 0 or more; type e.g. 10"]
+        "Seed: 'abc' is not a whole number of 0 or more; type e.g. 25"]
     assert rendered.week() == -25  # not reset
     rendered.press_button("Step")
     assert rendered.week() == -24

@@ -38,7 +38,7 @@ def test_the_same_seed_replays_the_same_run():
 
 @pytest.mark.parametrize("seed", ["abc", "-3", "1.5"])
 def test_a_bad_seed_says_what_to_type(seed):
-    with pytest.raises(ValueError, match=f"Seed: '{seed}' is not a whole number of 0 or more; type e.g. 10"):
+    with pytest.raises(ValueError, match=f"Seed: '{seed}' is not a whole number of 0 or more; type e.g. 25"):
         ClassroomRun(seed=seed)
 
 
