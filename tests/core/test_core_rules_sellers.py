@@ -209,3 +209,21 @@ def test_scheduled_assurances_still_work_with_decided_ones_off():
     assert EventKind.ASSURANCE in kinds and EventKind.VENDOR_ASSURANCE not in kinds
     assert model.state.assurance[index(model, vendor_name="Incumbent")] == pytest.approx(0.5)
     assert math.isclose(model.behaviour.assurance_decided_strength, 0.0)
+
+
+def test_in_the_calibrated_scenario_scale_decides_its_promise_in_the_shock_week_and_only_with_the_stake():
+    """D86: meta_scale_2025 schedules no assurance; Scale AI's rule gives one in the week of the stake, and none
+    in the no-shock twin or with the leaders' departure alone."""
+    from labelmarket.scenarios.loader import load_scenario
+    from labelmarket.scenarios.schema import Assurance
+
+    base = load_scenario("meta_scale_2025")
+    assert not any(isinstance(event, Assurance) for _, event in base.enabled_events())
+    promised = {}
+    for name in ("meta_scale_2025", "no_shock", "talent_loss_only"):
+        model = MarketModel(load_scenario(name), rng=3, weeks=40)
+        model.run()
+        promised[name] = [(e.week, e.actor) for e in decided(model)]
+        assert not any(e.kind is EventKind.ASSURANCE for e in model.recorder.events), "nothing scheduled"
+    assert promised == {"meta_scale_2025": [(base.meta.reference_week, "Scale AI")], "no_shock": [],
+                        "talent_loss_only": []}
