@@ -22,8 +22,9 @@ from labelmarket.scenarios.schema import Scenario
 TOP_VENDORS = 5
 TOP_MOVES = 5
 SHOWN_EVENTS = 5
-SHOCK_KINDS = (EventKind.OWNERSHIP_CHANGE, EventKind.ASSURANCE, EventKind.LEADERSHIP_DEPARTURE, EventKind.DIVESTMENT,
-               EventKind.EXIT, EventKind.DEMAND_CHANGE)
+# the events that change who owns or promises what, whether scheduled or decided by a vendor or owner (D86)
+SHOCK_KINDS = (EventKind.OWNERSHIP_CHANGE, EventKind.ASSURANCE, EventKind.VENDOR_ASSURANCE, EventKind.LEADERSHIP_DEPARTURE,
+               EventKind.DIVESTMENT, EventKind.STAKE_SALE, EventKind.EXIT, EventKind.DEMAND_CHANGE)
 
 
 def baseline_week(scenario: Scenario, weeks: int) -> tuple[int, str]:

@@ -12,6 +12,7 @@ from labelmarket.model.event_log import MOVE_DRIVERS, SHOCK_DRIVERS, EventKind, 
 NOTABLE_EXPOSURE = 0.02   # exposure above this names trust as a driver even above the alarm level
 NAMED_DRIVER_SHARE = 0.1  # a driver that carried at least this share of a move is named in its cause (D39)
 SHOWN_DRIVERS = 3         # at most this many drivers are named
+PROMISE_WORDS = {"data_firewall": "a data firewall", "non_voting": "non-voting stakes"}  # an assurance's promise
 
 
 def cause(entry: LogEntry) -> str:
@@ -24,7 +25,7 @@ def cause(entry: LogEntry) -> str:
             talent = f", taking {entry.talent_share:.0%} of its key talent" if entry.talent_share else ""
             return f"{entry.actor} bought a {entry.stake:.0%} {votes} stake in {entry.target}{talent}"
         case EventKind.ASSURANCE:
-            return f"{entry.actor} promised {entry.promise.replace('_', ' ')} (strength {entry.strength:.2f})"
+            return f"{entry.actor} promised {PROMISE_WORDS[entry.promise]} (strength {entry.strength:.2f})"
         case EventKind.LEADERSHIP_DEPARTURE:
             return f"{entry.talent_share:.0%} of {entry.actor}'s key talent left for {entry.target}"
         case EventKind.DIVESTMENT:
@@ -56,7 +57,7 @@ def cause(entry: LogEntry) -> str:
                     f"{entry.target}: sales (value gap {entry.value_gap:+.2f}, seller utilisation "
                     f"{entry.utilisation:.0%}, churn {entry.churn:.0%})")
         case EventKind.VENDOR_ASSURANCE:
-            return (f"{entry.actor} decided to promise {entry.promise.replace('_', ' ')} (strength "
+            return (f"{entry.actor} decided to promise {PROMISE_WORDS[entry.promise]} (strength "
                     f"{entry.strength:.2f}, credibility {entry.credibility:.2f}) for ${entry.amount_musd:,.0f}M, "
                     f"to protect ${entry.benefit_musd:,.0f}M of margin")
         case EventKind.CAPTIVE_SHIFT:

@@ -19,8 +19,11 @@ from labelmarket.viz.transport import Transport
 
 SHOWN = 40
 BASIC_COLUMNS = ["week", "kind", "actor", "target", "amount_musd", "cause"]
-SHOCK_KINDS = {"ownership_change", "leadership_departure", "assurance", "divestment", "contract_end"}
-KIND_COLOURS = {"move": "#9E9E9E", "ownership_change": "#1F3B73", "assurance": "#1F3B73",
+# the events that change who owns or promises what, scheduled or decided by a vendor or owner (D86)
+SHOCK_KINDS = {"ownership_change", "leadership_departure", "assurance", "vendor_assurance", "divestment", "stake_sale",
+               "contract_end"}
+KIND_COLOURS = {"move": "#9E9E9E", "ownership_change": "#1F3B73", "assurance": "#1F3B73", "vendor_assurance": "#1F3B73",
+                "stake_sale": "#1F3B73",
                 "leadership_departure": "#1F3B73", "divestment": "#1F3B73", "entry": "#2E8B57",
                 "funding": "#F28E2B", "venture_funding": "#F28E2B", "contract_end": "#1F3B73", "exit": "#C62828"}
 TEACHER_COLOUR = "#C2185B"

@@ -35,3 +35,12 @@ def test_summary_of_a_folder_that_is_no_run_folder_says_so(tmp_path, capsys):
     assert main(["summary", str(tmp_path)]) != 0
     err = capsys.readouterr().err
     assert "not a run folder" in err and "manifest.json" in err
+
+
+def test_the_summary_lists_the_promise_a_vendor_decided_with_the_scheduled_events(tmp_path, capsys):
+    """D86: Scale AI's promise is its own decision in meta_scale_2025; the run's summary shows it among the
+    events, with its cause in words."""
+    assert main(["run", "meta_scale_2025", "--seed", "7", "--weeks", "30", "--out", str(tmp_path / "run")]) == 0
+    events = capsys.readouterr().out.split("\nEvents\n")[1].split("\n\n")[0].splitlines()
+    assert any("Meta Platforms bought a 49% non-voting stake in Scale AI" in line for line in events)
+    assert any("Scale AI decided to promise a data firewall (strength 0.50" in line for line in events), events

@@ -133,6 +133,7 @@ def test_the_event_log_filters_and_pins_the_shock(run):
     shocks = event_log_html(run, show=SHOCKS_ONLY)
     assert everything.count("<li") > shocks.count("<li") and " moved $" not in shocks.split("Event log")[1]
     assert 'aria-label="Pinned shock"' in shocks and "Meta Platforms bought a 49%" in shocks.split("Event log")[0]
+    assert "Scale AI decided to promise a data firewall" in shocks.split("Event log")[1], "its own promise (D86)"
     big = event_log_html(run, min_move_musd=50)
     # a move reads "X moved $N" (no notice) or "X gave notice on $N/yr" (model 2.0 contracts, D37)
     amounts = [float(a) for a in re.findall(MOVE_AMOUNT, big.split("Event log")[1])]
