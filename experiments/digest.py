@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from labelmarket.model.market_model import MarketModel
+from labelmarket.model.recorder import VENDOR_COLUMNS
 from labelmarket.model.runner import RunSpec
 from labelmarket.scenarios.schema import ContractEnd, OwnershipChange, Scenario
 
 MARKET_SERIES = ["hhi", "effective_vendors", "vc_committed_musd", "entrants", "unmet_musd"]
+VENDOR_FIELDS = VENDOR_COLUMNS[2:]  # the rows of Recorder.vendor_block
 
 
 @dataclass(frozen=True)
@@ -81,31 +83,45 @@ def max_drawdown(spend: pd.DataFrame) -> pd.DataFrame:
 
 
 def digest_model(model: MarketModel, spec: RunSpec) -> RunDigest:
-    """The digest of a run that has ended (the reduce step of a validation batch): only the market, vendors and
-    allocations frames are built, the event log is not read."""
+    """The digest of a run that has ended (the reduce step of a validation batch).
+
+    Read from the recorder's arrays (weekly vendor rows, labs x vendors spend) rather than from the long frames,
+    which it would only pivot back into these wide tables: the same tables (columns sorted by name, as a pivot
+    sorts them; ``tests/validation/test_digest.py`` holds it to the frames), at a fraction of the cost (D87).
+    The event log is not read.
+    """
     scenario = model.market_scenario
     roles = shock_roles(scenario)
-    frames = model.frames(("market", "vendors", "allocations"))
-    offset = roles.reference_week
-    market = frames["market"].set_index(frames["market"]["week"] - offset)
+    recorder, offset = model.recorder, roles.reference_week
+    market = recorder.market_frame()
+    market = market.set_index(market["week"] - offset)
     market.index.name = "rel_week"
-    vendors = frames["vendors"].assign(rel_week=frames["vendors"]["week"] - offset)
+    vendor_names = np.asarray(model.state.vendor_names, dtype=object)
+    rel_weeks = pd.Index(np.asarray(recorder.vendor_weeks, dtype=np.int64) - offset, name="rel_week")
+    fields = recorder.vendor_block()
+    order = np.argsort(vendor_names[: fields.shape[2]], kind="stable")
+    columns = pd.Index(vendor_names[order], name="vendor")
 
-    def by_vendor(column: str, fill: Any) -> pd.DataFrame:
-        return vendors.pivot(index="rel_week", columns="vendor", values=column).fillna(fill)
+    def by_vendor(column: str, fill: float) -> pd.DataFrame:
+        values = fields[VENDOR_FIELDS.index(column)][:, order]
+        return pd.DataFrame(np.where(np.isnan(values), fill, values), index=rel_weeks, columns=columns)
 
-    alloc = frames["allocations"].assign(rel_week=frames["allocations"]["week"] - offset)
-    spend = alloc.pivot(index="rel_week", columns=["lab", "vendor"], values="spend_musd").fillna(0.0)
-    spend = spend.loc[:, spend.max() > 0]
-    target = alloc[alloc["vendor"] == roles.vendor].pivot(index="rel_week", columns="lab", values="spend_musd")
+    spend_weeks, spend = recorder.spend_block()
+    labs = np.asarray(model.state.lab_names, dtype=object)
+    lab_order = np.argsort(labs, kind="stable")
+    spend_index = pd.Index(spend_weeks - offset, name="rel_week")
+    cells = np.nan_to_num(spend, nan=0.0)[:, lab_order][:, :, order].reshape(len(spend_weeks), -1)
+    pairs = pd.MultiIndex.from_product([labs[lab_order], vendor_names[order]], names=["lab", "vendor"])
+    kept = cells.max(axis=0, initial=-np.inf) > 0
+    target = spend[:, lab_order, model.state.vendor_names.index(roles.vendor)]
     return RunDigest(
         scenario=scenario.meta.name, seed=int(spec.seed), target=roles.vendor,
         market=market[MARKET_SERIES],
-        inquiries=by_vendor("inquiries", 0).astype(np.int64),
+        inquiries=by_vendor("inquiries", 0.0).astype(np.int64),
         shares=by_vendor("share", 0.0),
         revenue=by_vendor("revenue_musd", 0.0),
         capacity=by_vendor("capacity_musd", 0.0),
-        active=by_vendor("active", False).astype(bool),
-        target_spend=target,
-        drawdown=max_drawdown(spend),
+        active=by_vendor("active", 0.0).astype(bool),
+        target_spend=pd.DataFrame(target, index=spend_index, columns=pd.Index(labs[lab_order], name="lab")),
+        drawdown=max_drawdown(pd.DataFrame(cells[:, kept], index=spend_index, columns=pairs[kept])),
     )

@@ -114,6 +114,26 @@ class Recorder:
             "inquiries": values[4].astype(np.int64), "cash_musd": values[5], "active": values[6].astype(bool),
             "price_index": values[7]})
 
+    def vendor_block(self) -> np.ndarray:
+        """(fields, recorded weeks, vendors) the vendor rows as one array, in ``VENDOR_COLUMNS`` order after
+        ``week`` and ``vendor``; NaN where a vendor had not entered yet. For readers that want weekly series
+        per vendor without the long frame (a validation digest)."""
+        width = max((block.shape[1] for block in self.vendor_blocks), default=0)
+        cube = np.full((len(VENDOR_COLUMNS) - 2, len(self.vendor_blocks), width), np.nan)
+        for w, block in enumerate(self.vendor_blocks):
+            cube[:, w, : block.shape[1]] = block
+        return cube
+
+    def spend_block(self) -> tuple[np.ndarray, np.ndarray]:
+        """(recorded weeks,), (weeks, labs, vendors): the recorded labs x vendors spend; NaN where a vendor had
+        not entered yet."""
+        width = max((spend.shape[1] for _, spend, _, _ in self.allocation_blocks), default=0)
+        n_labs = self.allocation_blocks[0][1].shape[0] if self.allocation_blocks else 0
+        cube = np.full((len(self.allocation_blocks), n_labs, width), np.nan)
+        for w, (_, spend, _, _) in enumerate(self.allocation_blocks):
+            cube[w, :, : spend.shape[1]] = spend
+        return np.asarray([week for week, *_ in self.allocation_blocks], dtype=np.int64), cube
+
     def allocation_frame(self, lab_names: list[str], vendor_names: list[str]) -> pd.DataFrame:
         """One row per lab x vendor per recorded week, built as whole columns (one frame, not one per week)."""
         if not self.allocation_blocks:
