@@ -76,10 +76,15 @@ def max_drawdown(spend: pd.DataFrame) -> pd.DataFrame:
     """Running maximum of 1 - spend / (its running peak), per column; 0 while the peak is 0.
 
     The share of a lab's spend at a vendor it has moved away at most, up to each week (peak to trough).
+    Computed on the array (the digest's cost, D87): the same numbers as pandas' cummax, where, fillna and clip.
     """
-    peak = spend.cummax()
-    drop = (1.0 - spend / peak.where(peak > 0)).fillna(0.0).clip(lower=0.0)
-    return drop.cummax()
+    values = spend.to_numpy(dtype=float)
+    peak = np.maximum.accumulate(values, axis=0) if len(values) else values
+    with np.errstate(divide="ignore", invalid="ignore"):
+        drop = 1.0 - values / np.where(peak > 0, peak, np.nan)
+    drop = np.where(np.isnan(drop) | (drop < 0.0), 0.0, drop)
+    running = np.maximum.accumulate(drop, axis=0) if len(drop) else drop
+    return pd.DataFrame(running, index=spend.index, columns=spend.columns)
 
 
 def digest_model(model: MarketModel, spec: RunSpec) -> RunDigest:

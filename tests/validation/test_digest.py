@@ -21,6 +21,12 @@ from labelmarket.scenarios.synthetic import synthetic_scenario
 PARTS = ("market", "inquiries", "shares", "revenue", "capacity", "active", "target_spend", "drawdown")
 
 
+def pandas_drawdown(spend: pd.DataFrame) -> pd.DataFrame:
+    """max_drawdown as pandas operations (the form before D87)."""
+    peak = spend.cummax()
+    return (1.0 - spend / peak.where(peak > 0)).fillna(0.0).clip(lower=0.0).cummax()
+
+
 def digest_from_frames(model: MarketModel) -> dict[str, pd.DataFrame]:
     """The digest as the long frames give it, pivoted (the form before D87)."""
     roles = shock_roles(model.market_scenario)
@@ -40,7 +46,7 @@ def digest_from_frames(model: MarketModel) -> dict[str, pd.DataFrame]:
     return {"market": market[MARKET_SERIES], "inquiries": by_vendor("inquiries", 0).astype(np.int64),
             "shares": by_vendor("share", 0.0), "revenue": by_vendor("revenue_musd", 0.0),
             "capacity": by_vendor("capacity_musd", 0.0), "active": by_vendor("active", False).astype(bool),
-            "target_spend": target, "drawdown": max_drawdown(spend)}
+            "target_spend": target, "drawdown": pandas_drawdown(spend)}
 
 
 def assert_same_digest(model: MarketModel, seed: int) -> None:
@@ -78,3 +84,11 @@ def test_a_synthetic_market_gives_the_same_digest():
     model = MarketModel(scenario, rng=3, weeks=60)
     model.run()
     assert_same_digest(model, 3)
+
+
+def test_the_array_drawdown_equals_the_pandas_one_on_edge_cases():
+    spend = pd.DataFrame({"a": [0.0, 0.0, 5.0, 2.0, 0.0, 7.0], "b": [3.0, 3.0, 3.0, 3.0, 3.0, 3.0],
+                          "c": [1.0, 4.0, 1e-300, 4.0, 0.0, 0.0], "d": [0.0] * 6})
+    pd.testing.assert_frame_equal(max_drawdown(spend), pandas_drawdown(spend), check_exact=True)
+    empty = spend.iloc[:0]
+    pd.testing.assert_frame_equal(max_drawdown(empty), pandas_drawdown(empty), check_exact=True)
