@@ -1,7 +1,8 @@
 """Time charts: vendor revenue shares (stacked area) and HHI with its no-shock twin (dashed).
 
 The x-axis spans the whole run, in weeks from the shock, so the class sees how far the run has got. Scheduled
-events and the teacher's interventions are marked with vertical lines the moment they happen; their labels
+events, the promises and stake sales that vendors and owners decide themselves (D86), and the teacher's
+interventions are marked with vertical lines the moment they happen; their labels
 take turns on two lanes above the plot, so markers a few weeks apart never print over each other. A
 comparison run (side by side) is drawn in the HHI chart as a dotted line.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from labelmarket.model.event_log import EventKind
 from labelmarket.scenarios.schema import Assurance, Divestment, Entry, LeadershipDeparture, OwnershipChange
 from labelmarket.viz import svg
 from labelmarket.viz.run import ClassroomRun
@@ -21,6 +23,7 @@ LANES = 2
 HHI_GUIDELINES = [(1_000, "1,000: moderately concentrated"), (1_800, "1,800: highly concentrated")]
 EVENT_WORDS = {OwnershipChange: "stake", Assurance: "assurance", LeadershipDeparture: "leaders leave",
                Divestment: "divestment", Entry: "entry"}
+DECIDED_WORDS = {EventKind.VENDOR_ASSURANCE: "assurance", EventKind.STAKE_SALE: "stake sold"}  # no scenario schedules
 MARKER_COLOUR = "#555"
 TEACHER_COLOUR = "#C2185B"
 SHOCK_COLOUR = "#1F3B73"
@@ -34,11 +37,15 @@ def week_frame(run: ClassroomRun, y_min: float, y_max: float, right: float = RIG
 
 
 def event_markers(run: ClassroomRun, frame: svg.Frame) -> list[str]:
-    """A vertical line at each scheduled event that has happened and at each intervention, labelled above."""
+    """A vertical line at each scheduled event that has happened, each promise or stake sale a vendor or owner
+    decided, and each intervention, labelled above."""
     marks: dict[int, list[tuple[str, str]]] = {}
     for _, event in run.market.market_scenario.enabled_events():
         if event.week <= run.week:
             marks.setdefault(event.week, []).append((EVENT_WORDS.get(type(event), event.kind), MARKER_COLOUR))
+    for entry in run.market.recorder.events:
+        if entry.kind in DECIDED_WORDS:
+            marks.setdefault(entry.week, []).append((DECIDED_WORDS[entry.kind], MARKER_COLOUR))
     for intervention in run.interventions:
         marks.setdefault(intervention.week, []).append((f"you: {intervention.label}", TEACHER_COLOUR))
     shapes, lane_ends = [], [-1e9] * LANES

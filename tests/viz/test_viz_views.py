@@ -86,6 +86,16 @@ def test_marker_labels_never_print_over_each_other(crowded):
                 assert y != other_y or right <= other_left or other_right <= left
 
 
+def test_the_charts_mark_the_promise_the_vendor_decided_with_the_scheduled_events():
+    """D86: Scale AI's promise is its own decision, not a scheduled event; the charts still mark it."""
+    run = ClassroomRun()
+    while ">stake" not in hhi_svg(run):  # step to the shock week: before it, nothing is marked
+        assert "assurance" not in hhi_svg(run)
+        run.step()
+    for draw in (hhi_svg, shares_svg):  # the promise is marked in the week Scale decides it, the shock week
+        assert ">stake + leaders leave + assurance<" in draw(run)
+
+
 def test_hhi_chart_draws_the_twin_dashed_the_comparison_dotted_and_the_guidelines(crowded):
     markup = hhi_svg(crowded)
     assert markup.count("<polyline") == 3 and 'stroke-dasharray="8 6"' in markup and 'stroke-dasharray="2 4"' in markup
