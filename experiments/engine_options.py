@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from labelmarket.experiments.arguments import at_least_one
-from labelmarket.experiments.sweep.engines import EngineStalled, SchedulerError, reachable_scheduler
+from labelmarket.experiments.sweep.engines import (START_SCHEDULER_HINT, EngineStalled, SchedulerError,
+                                                   reachable_scheduler)
 from labelmarket.scenarios.errors import LabelmarketError
-
-SCHEDULER_HINT = "start one with `dask scheduler` and at least one `dask worker`"
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
@@ -52,4 +51,4 @@ def scheduler_errors(address: str | None) -> Iterator[None]:
             raise
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise LabelmarketError("--scheduler", "", f"cannot use the dask scheduler at {address}: {reason}",
-                               SCHEDULER_HINT) from None
+                               START_SCHEDULER_HINT) from None

@@ -63,6 +63,7 @@ def _seconds(text: str) -> float:
 
 
 def sweep_command(args: argparse.Namespace) -> int:
+    from labelmarket.experiments.sweep.engines import START_SCHEDULER_HINT
     from labelmarket.experiments.sweep.runner import run_sweep
     from labelmarket.experiments.sweep.spec import SweepError
 
@@ -86,7 +87,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     except (OSError, TimeoutError) as error:
         if args.scheduler:
             print(f"labelmarket sweep: error: cannot use the dask scheduler at {args.scheduler}: "
-                  f"{one_line(str(error))} (start one with `dask scheduler` and at least one `dask worker`)",
+                  f"{one_line(str(error))} ({START_SCHEDULER_HINT})",
                   file=sys.stderr)
             return 2
         where = f"{error.filename}: " if getattr(error, "filename", None) else ""

@@ -291,6 +291,8 @@ class SchedulerError(ValueError):
 
 
 SCHEDULER_ADDRESS = re.compile(r"(?:(?P<scheme>tcp|tls)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})")
+#: What to do when no scheduler answers (every command that takes ``--scheduler`` says it).
+START_SCHEDULER_HINT = "start one with `dask scheduler` and at least one `dask worker`"
 #: How long the up-front check waits for the scheduler's port to answer, seconds.
 CONNECT_TIMEOUT_S = 5.0
 
@@ -319,7 +321,7 @@ def reachable_scheduler(address: str) -> str:
         socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
     except OSError as error:
         raise SchedulerError(f"nothing answers at {address} ({error.strerror or error})",
-                             "start one with `dask scheduler` and at least one `dask worker`") from None
+                             START_SCHEDULER_HINT) from None
     return f"{match['scheme'] or 'tcp'}://{match['host']}:{port}"
 
 
